@@ -1,0 +1,105 @@
+"""Reading the audit trail, and proving it intact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from baton.audit import chain
+from baton.audit.models import GENESIS_HASH, AuditChainHead, AuditCheckpoint, AuditEvent
+
+_VERIFY_FIELDS = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "changes",
+    "request_id",
+    "ip",
+    "user_agent",
+    "result",
+    "prev_hash",
+    "hash",
+)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of a full chain verification."""
+
+    ok: bool
+    count: int
+    head_hash: str
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"OK {self.count} events, head {self.head_hash}"
+        return f"FAIL at seq {self.first_bad_seq}: {self.reason}"
+
+
+def audit_events_for_object(*, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
+    """Every event about one object, newest first."""
+    return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("-seq")
+
+
+def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
+    """Recompute the whole chain and compare it with the signed checkpoints.
+
+    Detects an edited row (its hash no longer matches), a deleted row (a gap in the
+    sequence), an inserted or reordered row (a broken ``prev_hash`` link), a forged or
+    altered checkpoint (bad signature) and a tail truncated behind the latest checkpoint
+    or behind the chain head.
+    """
+    checkpoints: dict[int, AuditCheckpoint] = {}
+    for cp in AuditCheckpoint.objects.order_by("seq"):
+        expected = chain.checkpoint_signature(seq=cp.seq, head_hash=cp.head_hash, created_at=cp.created_at)
+        if expected != cp.signature:
+            return VerifyResult(False, 0, "", cp.seq, _("checkpoint signature does not match"))
+        checkpoints[cp.seq] = cp
+
+    expected_seq = 1
+    prev = GENESIS_HASH
+    count = 0
+    last_seq = 0
+    while True:
+        rows: list[tuple[Any, ...]] = list(
+            AuditEvent.objects.filter(seq__gte=expected_seq)
+            .order_by("seq")
+            .values_list(*_VERIFY_FIELDS)[:chunk_size]
+        )
+        if not rows:
+            break
+        for row in rows:
+            values = dict(zip(_VERIFY_FIELDS, row, strict=True))
+            seq = values["seq"]
+            if seq != expected_seq:
+                return VerifyResult(False, count, prev, expected_seq, _("event missing from the sequence"))
+            if values["prev_hash"] != prev:
+                return VerifyResult(False, count, prev, seq, _("link to the previous event is broken"))
+            stored_hash = values.pop("hash")
+            values.pop("prev_hash")
+            recomputed = chain.event_hash(prev, chain.canonical(**values))
+            if recomputed != stored_hash:
+                return VerifyResult(False, count, prev, seq, _("event content does not match its hash"))
+            cp = checkpoints.get(seq)
+            if cp is not None and cp.head_hash != stored_hash:
+                return VerifyResult(False, count, prev, seq, _("event differs from the signed checkpoint"))
+            prev = stored_hash
+            count += 1
+            last_seq = seq
+            expected_seq += 1
+
+    latest_cp = max(checkpoints) if checkpoints else 0
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_seq = head.seq if head is not None else 0
+    if latest_cp > last_seq or head_seq > last_seq:
+        return VerifyResult(False, count, prev, last_seq + 1, _("events after this point were removed"))
+    return VerifyResult(True, count, prev)

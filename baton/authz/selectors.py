@@ -1,0 +1,51 @@
+"""The one place where data scopes become query filters."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from baton.authz import registry
+from baton.authz.actor import actor_for
+from baton.authz.models import Grant, Role
+
+M = TypeVar("M", bound=Model)
+
+
+def scope_q(*, user: Any, resource: str, action: str) -> Q | None:
+    """The filter for what ``user`` may ``action`` on ``resource``; None when nothing at all."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    actor = actor_for(user)
+    scope = actor.scope_for(resource, action)
+    if scope is None:
+        return None
+    res = registry.get(resource)
+    if not res.scoped or res.scope_rule is None:
+        return Q()
+    return res.scope_rule.filter_for(scope, actor)
+
+
+def restrict(queryset: QuerySet[M], *, user: Any, resource: str, action: str = "view") -> QuerySet[M]:
+    """``queryset`` narrowed to the rows ``user`` may ``action``; empty when not permitted."""
+    q = scope_q(user=user, resource=resource, action=action)
+    if q is None:
+        return queryset.none()
+    return queryset.filter(q)
+
+
+def user_can(*, user: Any, resource: str, action: str) -> bool:
+    """Whether the user holds the action on the resource at any scope."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return actor_for(user).can(resource, action)
+
+
+def roles_all() -> QuerySet[Role]:
+    """Every role with its grants, for the role administration screens."""
+    return Role.objects.prefetch_related("grants").order_by("code")
+
+
+def grants_of(*, role: Role) -> QuerySet[Grant]:
+    return role.grants.order_by("resource", "action")

@@ -1,0 +1,117 @@
+"""Changing who may do what, and recording every refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from baton.audit.models import AuditEvent, AuditResult
+from baton.audit.services import audit_record
+from baton.authz import registry
+from baton.authz.models import SCOPE_ORDER, Grant, Role, RoleAssignment
+from baton.core import clock
+from baton.core.errors import InvalidInput
+
+
+def access_denied_record(*, user: Any, resource: str, action: str, object_id: str = "", reason: str) -> None:
+    """Audit a refused access; repeated refusals by one user raise a security alert."""
+    from baton.alerts.services import alert_raise
+
+    actor = user if getattr(user, "is_authenticated", False) else None
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="access.denied",
+            object_type=resource,
+            object_id=object_id,
+            changes={"action": action, "reason": reason},
+            result=AuditResult.DENIED,
+        )
+        if actor is None:
+            return
+        since = clock.now() - dt.timedelta(seconds=settings.DENIED_ACCESS_ALERT_WINDOW)
+        recent = AuditEvent.objects.filter(
+            actor_id=actor.pk, action="access.denied", occurred_at__gte=since
+        ).count()
+        if recent >= settings.DENIED_ACCESS_ALERT_COUNT:
+            alert_raise(
+                rule="R9",
+                subject_type="accounts.user",
+                subject_id=str(actor.pk),
+                severity="high",
+                title=_("Repeated out-of-scope access attempts by %(who)s") % {"who": actor.employee_no},
+                details={"denied_in_window": recent, "window_seconds": settings.DENIED_ACCESS_ALERT_WINDOW},
+            )
+
+
+def grant_set(*, actor: Any, role: Role, resource: str, action: str, scope: str | None) -> Grant | None:
+    """Give ``role`` the action on the resource at ``scope``, or take it away (scope None)."""
+    try:
+        res = registry.get(resource)
+    except KeyError as exc:
+        raise InvalidInput(fields={"resource": [_("Unknown resource.")]}) from exc
+    if action not in res.actions:
+        raise InvalidInput(fields={"action": [_("This action does not exist for the resource.")]})
+    if scope is not None and scope not in SCOPE_ORDER:
+        raise InvalidInput(fields={"scope": [_("Unknown scope.")]})
+    if scope is not None and not res.scoped:
+        scope = "company"
+    with transaction.atomic():
+        existing = Grant.objects.select_for_update().filter(role=role, resource=resource, action=action).first()
+        before = existing.scope if existing else None
+        if scope is None:
+            if existing is not None:
+                existing.delete()
+            result = None
+        elif existing is None:
+            result = Grant.objects.create(role=role, resource=resource, action=action, scope=scope)
+        else:
+            existing.scope = scope
+            existing.save(update_fields=["scope"])
+            result = existing
+        if before != scope:
+            audit_record(
+                actor=actor,
+                action="authz.grant_changed",
+                target=role,
+                changes={f"{resource}.{action}": {"before": before, "after": scope}},
+            )
+    return result
+
+
+def role_update(*, actor: Any, role: Role, name: str, requires_mfa: bool) -> Role:
+    with transaction.atomic():
+        before = {"name": role.name, "requires_mfa": role.requires_mfa}
+        role.name = name
+        role.requires_mfa = requires_mfa
+        role.save(update_fields=["name", "requires_mfa"])
+        after = {"name": role.name, "requires_mfa": role.requires_mfa}
+        if before != after:
+            from baton.audit.services import diff
+
+            audit_record(actor=actor, action="authz.role_changed", target=role, changes=diff(before, after))
+    return role
+
+
+def user_roles_set(*, actor: Any, user: Any, role_codes: list[str]) -> None:
+    """Replace a user's roles."""
+    roles = list(Role.objects.filter(code__in=role_codes))
+    if len(roles) != len(set(role_codes)):
+        raise InvalidInput(fields={"roles": [_("Unknown role.")]})
+    with transaction.atomic():
+        before = sorted(RoleAssignment.objects.filter(user=user).values_list("role__code", flat=True))
+        RoleAssignment.objects.filter(user=user).exclude(role__in=roles).delete()
+        for role in roles:
+            RoleAssignment.objects.get_or_create(user=user, role=role)
+        after = sorted(r.code for r in roles)
+        if before != after:
+            audit_record(
+                actor=actor, action="authz.roles_assigned", target=user,
+                changes={"roles": {"before": before, "after": after}},
+            )
+    if hasattr(user, "_baton_actor"):
+        del user._baton_actor

@@ -1,0 +1,27 @@
+"""The navigation menu, by role: an entry shows only when its policy allows the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from baton.core.policy import AUTHENTICATED, Policy, requires
+
+MENU: list[tuple[Any, str, Policy]] = [
+    (_("Dashboard"), "core:dashboard", AUTHENTICATED),
+    (_("Org chart"), "org:chart", requires("org", "view")),
+    (_("Employees"), "org:employee_list", requires("employee", "view")),
+    (_("Audit log"), "audit:event_list", requires("audit", "view")),
+    (_("Roles"), "authz:role_list", requires("role", "view")),
+    (_("Security alerts"), "alerts:alert_list", requires("security_alert", "view")),
+]
+
+
+def menu_for(user: Any) -> list[dict[str, Any]]:
+    items = []
+    for label, url_name, policy in MENU:
+        if policy.allows(user):
+            items.append({"label": label, "url": reverse(url_name), "name": url_name})
+    return items
