@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.db.models import Q
+
 from baton.authz.models import SCOPE_ORDER, Grant
 
 
@@ -53,11 +55,10 @@ class Actor:
 
         if self.employee is None:
             return []
-        return list(
-            Department.objects.filter(pk=self.employee.department_id)
-            .union(Department.objects.filter(head_id=self.employee.pk))
-            .values_list("path", flat=True)
-        )
+        rows = Department.objects.filter(
+            Q(pk=self.employee.department_id) | Q(head_id=self.employee.pk)
+        ).values_list("path", flat=True)
+        return sorted(set(rows))
 
     @cached_property
     def grants(self) -> dict[tuple[str, str], str]:
