@@ -4,9 +4,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _english_off(settings):
-    # Tests see the product's default language unless they switch.
-    settings.LANGUAGE_CODE = "zh-hans"
+def _fast_hashing(settings):
+    # Argon2 is the product's hasher (tested in accounts); elsewhere tests use a fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
