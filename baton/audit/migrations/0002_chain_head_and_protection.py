@@ -46,12 +46,12 @@ def create_head(apps, schema_editor):
 
 def protect(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PROTECT_SQL)
+        schema_editor.execute(PROTECT_SQL, params=None)
 
 
 def unprotect(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(UNPROTECT_SQL)
+        schema_editor.execute(UNPROTECT_SQL, params=None)
 
 
 class Migration(migrations.Migration):

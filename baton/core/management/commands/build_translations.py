@@ -1,0 +1,26 @@
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Compile the .po translation catalogues to .mo (pure Python; no gettext tools needed)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        compiled = 0
+        for root in settings.LOCALE_PATHS:
+            for po_path in Path(root).glob("*/LC_MESSAGES/*.po"):
+                mo_path = po_path.with_suffix(".mo")
+                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                    continue
+                with po_path.open("rb") as po_file:
+                    catalog = read_po(po_file, locale=po_path.parent.parent.name)
+                with mo_path.open("wb") as mo_file:
+                    write_mo(mo_file, catalog)
+                compiled += 1
+        if compiled:
+            self.stdout.write(f"compiled {compiled} translation catalogue(s)")
