@@ -71,6 +71,7 @@ def _locked_until(employee_no: str, now: dt.datetime) -> dt.datetime | None:
     window_start = now - dt.timedelta(seconds=settings.LOGIN_LOCKOUT_WINDOW)
     failures = list(
         LoginAttempt.objects.filter(employee_no__iexact=employee_no, succeeded=False, at__gte=window_start)
+        .exclude(reason="locked")  # attempts while locked do not extend the lock
         .order_by("-at")
         .values_list("at", flat=True)[: settings.LOGIN_LOCKOUT_ATTEMPTS]
     )
@@ -97,33 +98,42 @@ def _attempt(*, employee_no: str, user: User | None, succeeded: bool, reason: st
 
 
 def login_password_check(*, employee_no: str, password: str) -> LoginOutcome:
-    """First login step: the password, with lockout after repeated failures on the account."""
+    """First login step: the password, with lockout after repeated failures on the account.
+
+    A refusal is recorded (attempt row and audit event) and committed before the error is
+    raised, so failures count towards the lockout.
+    """
     now = clock.now()
     employee_no = (employee_no or "").strip()
+    refusal: LoginRefused | None = None
     with transaction.atomic():
         user = User.objects.select_related("employee").filter(employee_no__iexact=employee_no).first()
         locked = _locked_until(employee_no, now)
         if locked is not None:
-            _attempt(employee_no=employee_no, user=user, succeeded=False, reason="locked", now=now)
             minutes = max(1, int((locked - now).total_seconds() // 60) + 1)
-            raise LoginRefused(
+            reason, refusal = "locked", LoginRefused(
                 _("Too many failed attempts. This account is locked for %(minutes)d more minutes.")
                 % {"minutes": minutes},
                 code="account_locked",
             )
-        if user is None or not user.check_password(password):
-            _attempt(employee_no=employee_no, user=user, succeeded=False, reason="bad_password", now=now)
-            raise _bad_credentials()
-        if not user.may_sign_in:
-            _attempt(employee_no=employee_no, user=user, succeeded=False, reason="account_disabled", now=now)
-            raise LoginRefused(_("This account cannot sign in. Please contact HR."), code="account_disabled")
-        if user_has_mfa(user=user):
-            step = LoginStep.MFA
-        elif user_requires_mfa(user=user):
-            step = LoginStep.ENROL
+        elif user is None or not user.check_password(password):
+            reason, refusal = "bad_password", _bad_credentials()
+        elif not user.may_sign_in:
+            reason, refusal = "account_disabled", LoginRefused(
+                _("This account cannot sign in. Please contact HR."), code="account_disabled"
+            )
         else:
-            step = LoginStep.DONE
-        _attempt(employee_no=employee_no, user=user, succeeded=True, reason=f"password_ok:{step}", now=now)
+            if user_has_mfa(user=user):
+                step = LoginStep.MFA
+            elif user_requires_mfa(user=user):
+                step = LoginStep.ENROL
+            else:
+                step = LoginStep.DONE
+            reason = f"password_ok:{step}"
+        _attempt(employee_no=employee_no, user=user, succeeded=refusal is None, reason=reason, now=now)
+    if refusal is not None:
+        raise refusal
+    assert user is not None
     return LoginOutcome(user=user, step=step)
 
 
@@ -208,7 +218,9 @@ def mfa_enrol_confirm(*, user: User, code: str) -> list[str]:
         step = _matching_step(_totp(device), code, now)
         if step is None:
             audit_record(actor=user, action="auth.mfa_enrol", target=user, result=AuditResult.DENIED)
-            raise InvalidInput(fields={"code": [_("The code is not correct. Check the time on your phone.")]})
+    if step is None:
+        raise InvalidInput(fields={"code": [_("The code is not correct. Check the time on your phone.")]})
+    with transaction.atomic():
         device.confirmed = True
         device.last_step = step
         device.save(update_fields=["confirmed", "last_step"])
