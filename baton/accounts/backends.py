@@ -14,7 +14,7 @@ class EmployeeNumberBackend(ModelBackend):
     the next request. Password checks themselves go through ``login_password_check``.
     """
 
-    def authenticate(self, request: Any, employee_no: str | None = None, password: str | None = None,
+    def authenticate(self, request: Any, username: str | None = None, password: str | None = None,
                      **kwargs: Any) -> User | None:
         return None  # sign-in goes through baton.accounts.services, never through this hook
 

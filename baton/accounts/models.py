@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
@@ -45,7 +45,7 @@ class User(AbstractBaseUser):
     date_joined = models.DateTimeField(_("created"), auto_now_add=True)
 
     USERNAME_FIELD = "employee_no"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     objects = UserManager()
 

@@ -60,7 +60,7 @@ def _bad_credentials() -> LoginRefused:
 
 def user_requires_mfa(*, user: User) -> bool:
     """Whether any of the user's roles requires MFA."""
-    return user.role_assignments.filter(role__requires_mfa=True).exists()  # type: ignore[attr-defined]
+    return user.role_assignments.filter(role__requires_mfa=True).exists()
 
 
 def user_has_mfa(*, user: User) -> bool:

@@ -63,6 +63,9 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
 
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
 
 class AuditCheckpoint(models.Model):
     """A signed statement "the chain had this head at this time", exportable for safekeeping.

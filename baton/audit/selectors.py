@@ -89,8 +89,8 @@ def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
             recomputed = chain.event_hash(prev, chain.canonical(**values))
             if recomputed != stored_hash:
                 return VerifyResult(False, count, prev, seq, _("event content does not match its hash"))
-            cp = checkpoints.get(seq)
-            if cp is not None and cp.head_hash != stored_hash:
+            signed = checkpoints.get(seq)
+            if signed is not None and signed.head_hash != stored_hash:
                 return VerifyResult(False, count, prev, seq, _("event differs from the signed checkpoint"))
             prev = stored_hash
             count += 1

@@ -27,7 +27,8 @@ class ScopeRule:
     company: ScopeFilter
 
     def filter_for(self, scope: str, actor: Actor) -> Q:
-        return getattr(self, scope)(actor)  # type: ignore[no-any-return]
+        rule: ScopeFilter = getattr(self, scope)
+        return rule(actor)
 
 
 @dataclass(frozen=True)

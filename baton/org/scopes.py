@@ -37,7 +37,7 @@ EMPLOYEE_SCOPES = registry.ScopeRule(own=_own, team=_team, department=_departmen
 
 
 def register_resources() -> None:
-    C, D, T, O = "company", "department", "team", "own"
+    C, D, T, OWN = "company", "department", "team", "own"
     registry.register(registry.Resource(
         code="employee",
         label=_("Employee records"),
@@ -49,10 +49,10 @@ def register_resources() -> None:
             "management": {"view": C, "export": C},
             "department_head": {"view": D, "reveal": D},
             "team_lead": {"view": T, "reveal": T},
-            "sales": {"view": T, "reveal": O},
+            "sales": {"view": T, "reveal": OWN},
             "hr": {"view": C, "create": C, "change": C, "export": C, "reveal": C},
-            "finance": {"view": O, "reveal": O},
-            "auditor": {"view": O},
+            "finance": {"view": OWN, "reveal": OWN},
+            "auditor": {"view": OWN},
         },
     ))
     registry.register(registry.Resource(

@@ -279,7 +279,7 @@ def employee_status_change(*, actor: Any, employee: Employee, status: str, reaso
         )
         audit_record(actor=actor, action="org.employee_status_changed", target=employee,
                      changes={"status": {"before": old, "after": status}, "reason": reason})
-        if status == EmployeeStatus.LEFT and employee.user_id:
+        if status == EmployeeStatus.LEFT and employee.user is not None:
             from baton.accounts.services import sessions_revoke_all
 
             sessions_revoke_all(actor=actor, user=employee.user, reason="employee_left")

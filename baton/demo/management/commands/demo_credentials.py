@@ -23,7 +23,7 @@ class Command(BaseCommand):
         users = {u.employee_no: u for u in User.objects.prefetch_related("role_assignments__role")}
         with_mfa = set(TotpDevice.objects.filter(confirmed=True).values_list("user__employee_no", flat=True))
         order = sorted(users) if options["all"] else [no for no in DEMO_LOGINS if no in users]
-        rows = []
+        rows: list[dict[str, Any]] = []
         for no in order:
             user = users[no]
             rows.append({
