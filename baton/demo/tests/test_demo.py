@@ -1,0 +1,81 @@
+"""The demo company: deterministic, with the fixed logins, and credentials only on demo data."""
+
+import io
+import json
+
+import pyotp
+import pytest
+from django.core.management import CommandError, call_command
+
+from baton.accounts.models import User
+from baton.accounts.services import LoginStep, login_password_check, mfa_verify
+from baton.audit.selectors import audit_verify
+from baton.org.models import Employee
+from baton.org.selectors import employees_visible_to
+
+pytestmark = pytest.mark.django_db
+
+
+def credentials():
+    out = io.StringIO()
+    call_command("demo_credentials", "--json", stdout=out)
+    return {row["employee_no"]: row for row in json.loads(out.getvalue())}
+
+
+def test_credentials_refused_on_a_database_not_made_by_seed_demo(org):
+    with pytest.raises(CommandError, match="seed_demo"):
+        call_command("demo_credentials", "--json", stdout=io.StringIO())
+
+
+def test_demo_company_story_shape():
+    call_command("seed_demo", "--seed", "7", stdout=io.StringIO())
+    assert 110 <= Employee.objects.count() <= 130
+    creds = credentials()
+    assert list(creds) == ["admin", "M0001", "H0001", "F0001", "S1000", "S1100", "S1101", "S1102", "S1201"]
+    s1101 = Employee.objects.get(employee_no="S1101")
+    assert s1101.team.name == "华南区工业客户团队"
+    assert (2026 - s1101.hire_date.year) >= 10
+    assert Employee.objects.get(employee_no="S1201").team.name == "华南区商贸客户团队"
+    assert creds["S1101"]["roles"] == ["sales"] and creds["S1101"]["totp_secret"] is None
+    assert creds["H0001"]["roles"] == ["hr"] and creds["H0001"]["totp_secret"]
+    assert audit_verify().ok
+
+
+def test_demo_logins_work_with_printed_password_and_totp():
+    call_command("seed_demo", stdout=io.StringIO())
+    creds = credentials()
+    assert login_password_check(employee_no="S1101", password=creds["S1101"]["password"]).step == LoginStep.DONE
+    outcome = login_password_check(employee_no="H0001", password=creds["H0001"]["password"])
+    assert outcome.step == LoginStep.MFA
+    assert mfa_verify(user=outcome.user, code=pyotp.TOTP(creds["H0001"]["totp_secret"]).now())
+
+
+def test_seed_refuses_a_full_database_unless_asked_to_skip():
+    call_command("seed_demo", "--seed", "11", stdout=io.StringIO())
+    count = Employee.objects.count()
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--if-empty", stdout=io.StringIO())  # quietly does nothing
+    assert Employee.objects.count() == count == User.objects.count()
+
+
+def test_same_seed_gives_the_same_people():
+    import random
+
+    from baton.demo.registry import DemoContext
+    from baton.org.demo import _name
+
+    def names(seed):
+        ctx = DemoContext(seed=seed, rng=random.Random(seed))
+        used = set()
+        return [_name(ctx, used) for _ in range(50)]
+
+    assert names(5) == names(5)
+    assert names(5) != names(6)
+
+
+def test_sales_scope_on_the_demo_company():
+    call_command("seed_demo", stdout=io.StringIO())
+    s1101 = User.objects.get(employee_no="S1101")
+    visible = set(employees_visible_to(user=s1101).values_list("team__name", flat=True))
+    assert visible == {"华南区工业客户团队"}
