@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from baton.authz.api import views
+
+router = SimpleRouter()
+router.register("roles", views.RoleViewSet, basename="role")
+router.register("users", views.UserRolesViewSet, basename="user")
+
+urlpatterns = router.urls
