@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from baton.audit.models import AuditCheckpoint, AuditEvent
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "seq",
+            "occurred_at",
+            "actor_id",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "changes",
+            "request_id",
+            "ip",
+            "user_agent",
+            "result",
+            "prev_hash",
+            "hash",
+        ]
+        read_only_fields = fields
+
+
+class AuditCheckpointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditCheckpoint
+        fields = ["seq", "head_hash", "created_at", "signature"]
+        read_only_fields = fields
+
+
+class AuditVerifySerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    count = serializers.IntegerField(help_text="Events verified.")
+    head_hash = serializers.CharField(help_text="Hash of the last event verified.")
+    first_bad_seq = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
