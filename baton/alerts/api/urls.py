@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from baton.alerts.api import views
+
+router = SimpleRouter()
+router.register("alerts", views.AlertViewSet, basename="alert")
+
+urlpatterns = router.urls
