@@ -1,4 +1,4 @@
-"""Base classes for the server-rendered UI. Every page view derives from ``BatonView``."""
+"""Base classes for the server-rendered UI. Every page view derives from ``BatonViewMixin``."""
 
 from __future__ import annotations
 
@@ -13,16 +13,26 @@ from django.views.generic.base import ContextMixin, View
 
 from baton.core.policy import AUTHENTICATED, Policy, deny, get_in_scope
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 class BatonViewMixin(View):
     """Checks the view's ``policy`` before anything else runs."""
 
     policy: Policy | None = None
+    # A stricter policy for writes (POST, PUT, PATCH, DELETE) to the same URL, such as a
+    # page anyone with "view" may open but only "change" may save.
+    write_policy: Policy | None = None
     # Pages that show customer or personal data carry the viewer's watermark.
     watermark = True
 
+    def get_policy(self) -> Policy | None:
+        if self.write_policy is not None and self.request.method not in SAFE_METHODS:
+            return self.write_policy
+        return self.policy
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        policy = self.policy
+        policy = self.get_policy()
         if policy is None:
             raise ImproperlyConfigured(f"{type(self).__name__} declares no policy")
         if policy.kind != "public" and not request.user.is_authenticated:
@@ -30,32 +40,61 @@ class BatonViewMixin(View):
         if not policy.allows(request.user):
             deny(user=request.user, policy=policy)
             raise PermissionDenied
+        self.prepare()
         return super().dispatch(request, *args, **kwargs)
+
+    def prepare(self) -> None:
+        """Runs once the policy allows the request, before the handler (loads objects)."""
 
 
 class BatonTemplateView(BatonViewMixin, TemplateView):
     policy = AUTHENTICATED
 
 
-class ScopedObjectMixin(BatonViewMixin, ContextMixin):
+class ScopedObjectMixin(ContextMixin, BatonViewMixin):
     """Loads ``self.object`` through the resource's scoped selector (404 when out of scope)."""
 
     context_object_name = "object"
+    object: Any
 
     def get_scoped_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError
 
     def get_object(self) -> Model:
-        assert self.policy is not None
+        policy = self.get_policy()
+        assert policy is not None
         return get_in_scope(
-            self.get_scoped_queryset(), user=self.request.user, resource=self.policy.resource,
-            action=self.policy.action, pk=self.kwargs["pk"],
+            self.get_scoped_queryset(),
+            user=self.request.user,
+            resource=policy.resource,
+            action=policy.action,
+            pk=self.kwargs["pk"],
         )
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return super().dispatch(request, *args, **kwargs)
+    def prepare(self) -> None:
+        super().prepare()
+        self.object = self.get_object()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx[self.context_object_name] = self.object  # type: ignore[attr-defined]
+        ctx[self.context_object_name] = self.object
+        return ctx
+
+
+class DashboardView(BatonTemplateView):
+    """The start page: who you are, your roles, and what needs your attention."""
+
+    template_name = "core/dashboard.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from baton.alerts.summary import alerts_open_count
+        from baton.authz.assignments import roles_of
+        from baton.authz.selectors import user_can
+
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["roles"] = list(roles_of(user=user))
+        ctx["employee"] = getattr(user, "employee", None)
+        if user_can(user=user, resource="security_alert", action="view"):
+            ctx["open_alert_count"] = alerts_open_count(user=user)
         return ctx
