@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from baton.accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/mfa/", views.LoginMfaView.as_view(), name="login_mfa"),
+    path("mfa/enrol/", views.MfaEnrolView.as_view(), name="mfa_enrol"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("logout/everywhere/", views.LogoutEverywhereView.as_view(), name="logout_everywhere"),
+    path("security/", views.SecurityView.as_view(), name="security"),
+    path("tokens/<int:pk>/revoke/", views.ApiTokenRevokeView.as_view(), name="token_revoke"),
+]
