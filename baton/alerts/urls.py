@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from baton.alerts import views
 
 app_name = "alerts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.AlertListView.as_view(), name="alert_list"),
+    path("<int:pk>/transition/", views.AlertTransitionView.as_view(), name="alert_transition"),
+]
