@@ -60,6 +60,8 @@ def _secret(env_name: str, dev_key: str) -> str:
 
 
 SECRET_KEY = _secret("BATON_SECRET_KEY", "secret_key")
+# Previous secret keys, comma separated, so rotating BATON_SECRET_KEY keeps people signed in.
+SECRET_KEY_FALLBACKS = _env_list("BATON_SECRET_KEY_FALLBACKS", "")
 # Key for authenticated encryption of sensitive fields (TOTP secrets, phone and ID numbers).
 FIELD_ENCRYPTION_KEY = _secret("BATON_FIELD_KEY", "field_key")
 # Key for the keyed hashes that let us look up encrypted values without decrypting them.
@@ -142,10 +144,6 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The PostgreSQL role the web and worker processes use. Migrations and
-# ``manage.py db_grant_app_role`` give it INSERT/SELECT but never UPDATE, DELETE or
-# TRUNCATE on the audit tables.
-BATON_DB_APP_ROLE = os.environ.get("BATON_DB_APP_ROLE", "")
 
 # --- Cache, sessions ------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

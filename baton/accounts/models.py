@@ -25,8 +25,12 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, employee_no: str, password: str | None = None, **extra: Any) -> User:
         from baton.authz.models import Role, RoleAssignment
 
+        from baton.audit.services import audit_record
+
         user = self.create_user(employee_no, password, **extra)
         RoleAssignment.objects.create(user=user, role=Role.objects.get(code="admin"))
+        audit_record(actor=None, actor_label="createsuperuser", action="auth.account_created", target=user,
+                     changes={"roles": ["admin"]})
         return user
 
 

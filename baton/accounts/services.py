@@ -9,6 +9,7 @@ import datetime as dt
 import enum
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,8 @@ from baton.audit.models import AuditResult
 from baton.audit.services import audit_record
 from baton.core import clock, context, crypto
 from baton.core.errors import Forbidden, InvalidInput
+
+logger = logging.getLogger(__name__)
 
 RECOVERY_CODE_COUNT = 10
 TOTP_VALID_WINDOW = 1  # accept the previous and next 30-second step for clock drift
@@ -164,7 +167,14 @@ def mfa_verify(*, user: User, code: str) -> bool:
         device = TotpDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
         ok, how = False, "totp"
         if device is not None:
-            step = _matching_step(_totp(device), code, now)
+            try:
+                totp = _totp(device)
+            except crypto.DecryptionError:
+                # Fail closed: a secret that no longer decrypts (changed BATON_FIELD_KEY or
+                # tampering) accepts no code; an administrator resets the user's MFA.
+                logger.error("TOTP secret of user %s cannot be decrypted", user.pk)
+                totp = None
+            step = _matching_step(totp, code, now) if totp is not None else None
             if step is not None and step > device.last_step:
                 device.last_step = step
                 device.save(update_fields=["last_step"])
