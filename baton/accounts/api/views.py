@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from baton.accounts.api import schema  # noqa: F401  (registers the bearer scheme)
 from baton.accounts.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
 from baton.accounts.authentication import BearerTokenAuthentication
-from baton.accounts.models import ApiToken
+from baton.accounts.models import ApiToken, User
 from baton.accounts.services import (
     LoginRefused,
     api_token_issue,
@@ -31,6 +31,7 @@ from baton.core.policy import AUTHENTICATED, PUBLIC, Policy
 _UNAUTHENTICATED_CODES = frozenset({"invalid_credentials", "invalid_otp"})
 
 
+@extend_schema(tags=["auth"])
 class TokenView(BatonAPIView):
     """Bearer tokens for the API.
 
@@ -86,10 +87,11 @@ class TokenView(BatonAPIView):
         token = request.auth
         if not isinstance(token, ApiToken):  # only bearer authentication reaches here
             raise InvalidInput(code="no_token")
-        api_token_revoke(actor=request.user, token=token)
+        api_token_revoke(actor=cast(User, request.user), token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema(tags=["auth"])
 class MeView(BatonAPIView):
     """Who the caller is: 工号, name, roles, effective grants and MFA state."""
 
@@ -115,6 +117,7 @@ class MeView(BatonAPIView):
         return Response(MeSerializer(body).data)
 
 
+@extend_schema(tags=["auth"])
 class LogoutEverywhereView(BatonAPIView):
     """End every session and revoke every API token of the caller, this one included."""
 
@@ -124,5 +127,6 @@ class LogoutEverywhereView(BatonAPIView):
         request=None, responses={204: OpenApiResponse(description="All sessions and tokens ended.")}
     )
     def post(self, request: Request) -> Response:
-        sessions_revoke_all(actor=request.user, user=request.user)
+        user = cast(User, request.user)
+        sessions_revoke_all(actor=user, user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)

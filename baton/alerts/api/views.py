@@ -22,6 +22,7 @@ def alerts_for_api(*, user: Any, action: str = "view") -> QuerySet[Alert]:
     return restrict(alerts_visible_to(user=user), user=user, resource="security_alert", action=action)
 
 
+@extend_schema(tags=["alerts"])
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Security alerts (``security_alert`` grants) and their handling."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from baton.audit.models import AuditEvent, AuditResult
@@ -30,7 +31,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
         model = AuditEvent
         fields = ["actor_label", "actor_id", "action", "object_type", "object_id", "result", "since", "until"]
 
-    def filter_action(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_action(self, queryset: QuerySet[AuditEvent], name: str, value: str) -> QuerySet[AuditEvent]:
         value = value.strip()
         if value.endswith("."):
             return queryset.filter(action__startswith=value)

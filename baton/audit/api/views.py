@@ -32,6 +32,7 @@ def audit_checkpoints_for_api(*, user: Any, action: str = "verify") -> QuerySet[
     return restrict(AuditCheckpoint.objects.order_by("seq"), user=user, resource="audit", action=action)
 
 
+@extend_schema(tags=["audit"])
 class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """The hash-chained audit trail (``audit.view``), addressed by sequence number."""
 
@@ -44,6 +45,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     lookup_value_regex = "[0-9]+"
 
 
+@extend_schema(tags=["audit"])
 class AuditCheckpointViewSet(mixins.ListModelMixin, ScopedViewSet):
     """Signed checkpoints of the chain head, for safekeeping outside Baton.
 
@@ -57,6 +59,7 @@ class AuditCheckpointViewSet(mixins.ListModelMixin, ScopedViewSet):
     filter_backends: list[Any] = []
 
 
+@extend_schema(tags=["audit"])
 class AuditVerifyView(BatonAPIView):
     """Recompute the whole chain and check it against the signed checkpoints.
 

@@ -40,7 +40,7 @@ class UserRolesSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_roles(self, user: User) -> list[str]:
-        return sorted(a.role.code for a in user.role_assignments.all())  # type: ignore[attr-defined]
+        return sorted(a.role.code for a in user.role_assignments.all())
 
 
 class UserRolesSetSerializer(StrictSerializer):

@@ -40,6 +40,7 @@ def accounts_for_roles(*, user: Any, action: str = "view") -> QuerySet[Any]:
     return restrict(accounts, user=user, resource="role", action=action)
 
 
+@extend_schema(tags=["roles"])
 class RoleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Roles and their grants (``role`` grants; administrators by default)."""
 
@@ -61,6 +62,7 @@ class RoleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         return Response(self.get_serializer(self.get_queryset().get(pk=role.pk)).data)
 
 
+@extend_schema(tags=["roles"])
 class UserRolesViewSet(ScopedViewSet):
     """The roles of one login account."""
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -99,7 +100,9 @@ class EmployeeContactSerializer(serializers.Serializer):
 
 
 class EmployeeMoveSerializer(serializers.ModelSerializer):
-    operator = serializers.SlugRelatedField(slug_field="employee_no", read_only=True, allow_null=True)
+    operator: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="employee_no", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = EmployeeMove
@@ -191,6 +194,12 @@ class _ScopedPeopleMixin:
             self.fields[name].queryset = employees_visible_to(user=user)  # type: ignore[attr-defined]
 
 
+def _parent(queryset: QuerySet[Any]) -> Any:
+    """An optional parent (null: at the top). Typed ``Any`` because DRF's stubs also declare
+    ``Field.parent``; at run time declared fields never clash with it."""
+    return serializers.PrimaryKeyRelatedField(queryset=queryset, required=False, allow_null=True)
+
+
 def _people(**kwargs: Any) -> serializers.PrimaryKeyRelatedField:
     return serializers.PrimaryKeyRelatedField(queryset=Employee.objects.none(), **kwargs)
 
@@ -255,9 +264,7 @@ class EmployeeStatusChangeSerializer(StrictSerializer):
 class CompanyWriteSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     short_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    parent = serializers.PrimaryKeyRelatedField(
-        queryset=Company.objects.all(), required=False, allow_null=True
-    )
+    parent = _parent(Company.objects.all())
     founded_on = serializers.DateField(required=False, allow_null=True)
 
 
@@ -267,9 +274,7 @@ class DepartmentCreateSerializer(_ScopedPeopleMixin, StrictSerializer):
     company = serializers.PrimaryKeyRelatedField(queryset=Company.objects.all())
     name = serializers.CharField(max_length=100)
     code = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    parent = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.all(), required=False, allow_null=True
-    )
+    parent = _parent(Department.objects.all())
     head = _people(required=False, allow_null=True)
 
 
@@ -280,9 +285,7 @@ class DepartmentUpdateSerializer(_ScopedPeopleMixin, StrictSerializer):
 
     name = serializers.CharField(max_length=100, required=False)
     code = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    parent = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.all(), required=False, allow_null=True
-    )
+    parent = _parent(Department.objects.all())
     head = _people(required=False, allow_null=True)
 
 

@@ -51,6 +51,7 @@ def _valid(
 # --- Employees -----------------------------------------------------------------------------
 
 
+@extend_schema(tags=["employees"])
 class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Employee records within the caller's data scope (``employee`` grants).
 
