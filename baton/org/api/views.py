@@ -17,6 +17,7 @@ from baton.core.policy import requires
 from baton.org.api import serializers as s
 from baton.org.filters import EmployeeFilterSet
 from baton.org.reveal import employee_reveal_contact
+from baton.org.scoped_create import employee_create_in_scope
 from baton.org.selectors import (
     companies_visible_to,
     departments_visible_to,
@@ -30,7 +31,6 @@ from baton.org.services import (
     company_create,
     department_create,
     department_update,
-    employee_create,
     employee_status_change,
     employee_update,
     position_create,
@@ -70,7 +70,7 @@ class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     @extend_schema(request=s.EmployeeCreateSerializer, responses={201: s.EmployeeSerializer})
     def create(self, request: Request) -> Response:
         data = _valid(s.EmployeeCreateSerializer, request, self)
-        employee = employee_create(actor=request.user, **data)
+        employee = employee_create_in_scope(actor=request.user, **data)
         return Response(self.get_serializer(employee).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EmployeeUpdateSerializer, responses=s.EmployeeSerializer)

@@ -548,3 +548,24 @@ def test_employee_list_query_count_does_not_grow_with_rows(org, rows, django_ass
         response = client.get(EMPLOYEES, {"department": department.pk, "page_size": 50})
 
     assert response.json()["count"] == rows
+
+
+def test_hr_cannot_add_people_outside_their_company(org):
+    other = Company.objects.create(name="远航贸易有限公司")
+    elsewhere = Department.objects.create(company=other, name="销售部")
+    elsewhere.path = f"/{elsewhere.pk}/"
+    elsewhere.save(update_fields=["path"])
+    before = Employee.objects.count()
+
+    response = org.client_for("H0001").post(
+        EMPLOYEES,
+        new_employee(org, company=other.pk, department=elsewhere.pk, team=None, team_role="", manager=None),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "outside_scope"
+    assert Employee.objects.count() == before
+    assert not AuditEvent.objects.filter(action="org.employee_created").exists()
+    denied = AuditEvent.objects.get(action="access.denied", actor_label="H0001")
+    assert denied.changes == {"action": "create", "reason": "out_of_scope"}
