@@ -34,6 +34,8 @@ from baton.org.forms import (
 )
 from baton.org.models import Department, Employee, EmployeeMove, EmployeeStatus, Team, TeamRole
 from baton.org.reveal import employee_reveal_contact
+from baton.org.scoped_create import employee_create_in_scope
+from baton.org.scoped_update import employee_update_in_scope
 from baton.org.selectors import (
     companies_visible_to,
     departments_visible_to,
@@ -43,7 +45,7 @@ from baton.org.selectors import (
     positions_visible_to,
     teams_visible_to,
 )
-from baton.org.services import employee_create, employee_status_change, employee_update
+from baton.org.services import employee_status_change
 
 EMPLOYEES_PER_PAGE = 50
 MEMBERS_SHOWN = 50
@@ -258,7 +260,7 @@ class EmployeeCreateView(BatonTemplateView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                employee = employee_create(
+                employee = employee_create_in_scope(
                     actor=request.user,
                     company=data["department"].company,
                     employee_no=data["employee_no"],
@@ -298,7 +300,7 @@ class EmployeeEditView(ScopedObjectMixin, TemplateView):
         form = EmployeeEditForm(request.POST, user=request.user, employee=self.object)
         if form.is_valid():
             try:
-                employee_update(
+                employee_update_in_scope(
                     actor=request.user,
                     employee=self.object,
                     reason=form.cleaned_data["reason"],

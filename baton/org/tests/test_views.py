@@ -338,3 +338,36 @@ def test_anonymous_post_to_forms_goes_to_login(org):
     response = Client().post("/org/employees/new/", create_data(org))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not Employee.objects.filter(employee_no="S1103").exists()
+
+
+@pytest.fixture
+def head_may_create_and_change(org):
+    """The department head role gets employee.create and employee.change for their department."""
+    from baton.authz.models import Role
+    from baton.authz.services import grant_set
+
+    head = Role.objects.get(code="department_head")
+    for action in ("create", "change"):
+        grant_set(actor=None, role=head, resource="employee", action=action, scope="department")
+    return "S1000"
+
+
+def test_create_outside_the_create_scope_is_refused(org, head_may_create_and_change):
+    client = org.client_for(head_may_create_and_change)
+    east = create_data(org, employee_no="E2002", department=org.departments["east"].pk, team="", team_role="")
+    response = client.post("/org/employees/new/", east)
+    assert response.status_code == 200
+    assert response.context["form"].errors["department"]
+    assert not Employee.objects.filter(employee_no="E2002").exists()
+    assert client.post("/org/employees/new/", create_data(org)).status_code == 302
+
+
+def test_edit_cannot_move_someone_out_of_the_change_scope(org, head_may_create_and_change):
+    employee = org.employees["S1201"]
+    data = edit_data(employee, department=org.departments["east"].pk, team="", team_role="")
+    response = org.client_for(head_may_create_and_change).post(emp_url(org, "S1201", "edit/"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["department"]
+    employee.refresh_from_db()
+    assert employee.department == org.departments["south"]
+    assert not EmployeeMove.objects.filter(employee=employee).exists()
