@@ -212,7 +212,11 @@ class MfaEnrolView(BatonViewMixin, TemplateView):
         stored = self.request.session.get(ENROL_KEY)
         if not isinstance(stored, dict) or stored.get("user_id") != user.pk:
             return None
-        return json.loads(crypto.decrypt(stored["sealed"], associated=f"enrol:{user.pk}"))  # type: ignore[no-any-return]
+        try:
+            sealed = crypto.decrypt(stored["sealed"], associated=f"enrol:{user.pk}")
+        except crypto.DecryptionError:
+            return None  # the key changed meanwhile: start the enrolment again
+        return json.loads(sealed)  # type: ignore[no-any-return]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         who = self._who()
