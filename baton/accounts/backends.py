@@ -14,8 +14,9 @@ class EmployeeNumberBackend(ModelBackend):
     the next request. Password checks themselves go through ``login_password_check``.
     """
 
-    def authenticate(self, request: Any, username: str | None = None, password: str | None = None,
-                     **kwargs: Any) -> User | None:
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
         return None  # sign-in goes through baton.accounts.services, never through this hook
 
     def user_can_authenticate(self, user: Any) -> bool:

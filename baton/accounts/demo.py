@@ -17,7 +17,9 @@ def seed_logins(ctx: DemoContext) -> None:
     role_map: dict[str, list[str]] = ctx.extra.get("roles", {})
     users = []
     for no, emp in ctx.employees.items():
-        user = User(employee_no=no, display_name=emp.name, password=make_password(demo_password(ctx.seed, no)))
+        user = User(
+            employee_no=no, display_name=emp.name, password=make_password(demo_password(ctx.seed, no))
+        )
         users.append(user)
     User.objects.bulk_create(users)
     by_no = {u.employee_no: u for u in User.objects.all()}
@@ -27,11 +29,19 @@ def seed_logins(ctx: DemoContext) -> None:
         emp.save(update_fields=["user"])
         assignments += [RoleAssignment(user=by_no[no], role=roles[c]) for c in role_map.get(no, [])]
     RoleAssignment.objects.bulk_create(assignments)
-    audit_record_many(specs=[
-        EventSpec(action="auth.account_created", actor=None, actor_label="seed_demo", object_type="accounts.user",
-                  object_id=str(u.pk), changes={"roles": role_map.get(no, [])})
-        for no, u in by_no.items()
-    ])
+    audit_record_many(
+        specs=[
+            EventSpec(
+                action="auth.account_created",
+                actor=None,
+                actor_label="seed_demo",
+                object_type="accounts.user",
+                object_id=str(u.pk),
+                changes={"roles": role_map.get(no, [])},
+            )
+            for no, u in by_no.items()
+        ]
+    )
     mfa_roles = {code for code, r in roles.items() if r.requires_mfa}
     for no, codes in role_map.items():
         if mfa_roles & set(codes):

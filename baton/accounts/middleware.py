@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from collections.abc import Callable
 
 from django.conf import settings
@@ -24,6 +23,9 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             started = request.session.get(LOGIN_TIME_KEY)
-            if started is None or clock.now().timestamp() - float(started) > settings.SESSION_ABSOLUTE_LIFETIME:
+            if (
+                started is None
+                or clock.now().timestamp() - float(started) > settings.SESSION_ABSOLUTE_LIFETIME
+            ):
                 logout(request)
         return self.get_response(request)

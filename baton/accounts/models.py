@@ -23,22 +23,27 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_superuser(self, employee_no: str, password: str | None = None, **extra: Any) -> User:
-        from baton.authz.models import Role, RoleAssignment
-
         from baton.audit.services import audit_record
+        from baton.authz.models import Role, RoleAssignment
 
         user = self.create_user(employee_no, password, **extra)
         RoleAssignment.objects.create(user=user, role=Role.objects.get(code="admin"))
-        audit_record(actor=None, actor_label="createsuperuser", action="auth.account_created", target=user,
-                     changes={"roles": ["admin"]})
+        audit_record(
+            actor=None,
+            actor_label="createsuperuser",
+            action="auth.account_created",
+            target=user,
+            changes={"roles": ["admin"]},
+        )
         return user
 
 
 class User(AbstractBaseUser):
     """A login account. People log in with their 工号 (``employee_no``)."""
 
-    employee_no = models.CharField(_("employee number"), max_length=32, unique=True,
-                                   validators=[employee_no_validator])
+    employee_no = models.CharField(
+        _("employee number"), max_length=32, unique=True, validators=[employee_no_validator]
+    )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_frozen = models.BooleanField(_("frozen"), default=False)

@@ -86,8 +86,12 @@ def _locked_until(employee_no: str, now: dt.datetime) -> dt.datetime | None:
 
 def _attempt(*, employee_no: str, user: User | None, succeeded: bool, reason: str, now: dt.datetime) -> None:
     LoginAttempt.objects.create(
-        employee_no=employee_no[:64], user=user, ip=context.current().ip or "", succeeded=succeeded,
-        reason=reason, at=now,
+        employee_no=employee_no[:64],
+        user=user,
+        ip=context.current().ip or "",
+        succeeded=succeeded,
+        reason=reason,
+        at=now,
     )
     audit_record(
         actor=user,
@@ -114,16 +118,20 @@ def login_password_check(*, employee_no: str, password: str) -> LoginOutcome:
         locked = _locked_until(employee_no, now)
         if locked is not None:
             minutes = max(1, int((locked - now).total_seconds() // 60) + 1)
-            reason, refusal = "locked", LoginRefused(
-                _("Too many failed attempts. This account is locked for %(minutes)d more minutes.")
-                % {"minutes": minutes},
-                code="account_locked",
+            reason, refusal = (
+                "locked",
+                LoginRefused(
+                    _("Too many failed attempts. This account is locked for %(minutes)d more minutes.")
+                    % {"minutes": minutes},
+                    code="account_locked",
+                ),
             )
         elif user is None or not user.check_password(password):
             reason, refusal = "bad_password", _bad_credentials()
         elif not user.may_sign_in:
-            reason, refusal = "account_disabled", LoginRefused(
-                _("This account cannot sign in. Please contact HR."), code="account_disabled"
+            reason, refusal = (
+                "account_disabled",
+                LoginRefused(_("This account cannot sign in. Please contact HR."), code="account_disabled"),
             )
         else:
             if user_has_mfa(user=user):
@@ -157,7 +165,9 @@ def _matching_step(totp: pyotp.TOTP, code: str, now: dt.datetime) -> int | None:
 
 def _recovery_hash(user: User, code: str) -> str:
     normalised = "".join(code.split()).replace("-", "").lower()
-    return hmac.new(settings.FIELD_HASH_KEY.encode(), f"{user.pk}:{normalised}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.FIELD_HASH_KEY.encode(), f"{user.pk}:{normalised}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def mfa_verify(*, user: User, code: str) -> bool:
@@ -182,18 +192,31 @@ def mfa_verify(*, user: User, code: str) -> bool:
             elif step is not None:
                 how = "totp_replayed"
         if not ok and how != "totp_replayed":
-            recovery = RecoveryCode.objects.select_for_update().filter(
-                user=user, code_hash=_recovery_hash(user, code), used_at__isnull=True
-            ).first()
+            recovery = (
+                RecoveryCode.objects.select_for_update()
+                .filter(user=user, code_hash=_recovery_hash(user, code), used_at__isnull=True)
+                .first()
+            )
             if recovery is not None:
                 recovery.used_at = now
                 recovery.save(update_fields=["used_at"])
                 ok, how = True, "recovery_code"
         if not ok:
-            LoginAttempt.objects.create(employee_no=user.employee_no, user=user, ip=context.current().ip or "",
-                                        succeeded=False, reason="bad_otp", at=now)
-        audit_record(actor=user, action="auth.login_mfa", target=user, changes={"method": how},
-                     result=AuditResult.SUCCESS if ok else AuditResult.DENIED)
+            LoginAttempt.objects.create(
+                employee_no=user.employee_no,
+                user=user,
+                ip=context.current().ip or "",
+                succeeded=False,
+                reason="bad_otp",
+                at=now,
+            )
+        audit_record(
+            actor=user,
+            action="auth.login_mfa",
+            target=user,
+            changes={"method": how},
+            result=AuditResult.SUCCESS if ok else AuditResult.DENIED,
+        )
     return ok
 
 
@@ -214,7 +237,9 @@ def mfa_enrol_begin(*, user: User) -> EnrolmentStart:
 def _new_recovery_codes(user: User) -> list[str]:
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _i in range(RECOVERY_CODE_COUNT)]
     RecoveryCode.objects.filter(user=user).delete()
-    RecoveryCode.objects.bulk_create([RecoveryCode(user=user, code_hash=_recovery_hash(user, c)) for c in codes])
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, code_hash=_recovery_hash(user, c)) for c in codes]
+    )
     return codes
 
 
@@ -243,8 +268,9 @@ def mfa_install(*, actor: Any, user: User, secret: str) -> list[str]:
     """Set a known, confirmed TOTP secret (demo data and provisioning scripts)."""
     with transaction.atomic():
         TotpDevice.objects.filter(user=user).delete()
-        TotpDevice.objects.create(user=user, secret_encrypted=crypto.encrypt(secret, associated=f"totp:{user.pk}"),
-                                  confirmed=True)
+        TotpDevice.objects.create(
+            user=user, secret_encrypted=crypto.encrypt(secret, associated=f"totp:{user.pk}"), confirmed=True
+        )
         codes = _new_recovery_codes(user)
         audit_record(actor=actor, action="auth.mfa_installed", target=user)
     return codes
@@ -270,8 +296,12 @@ def sessions_revoke_all(*, actor: Any, user: User, reason: str = "logout_everywh
     with transaction.atomic():
         _bump_generation(user)
         tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
-        audit_record(actor=actor, action="auth.sessions_revoked", target=user,
-                     changes={"reason": reason, "tokens_revoked": tokens})
+        audit_record(
+            actor=actor,
+            action="auth.sessions_revoked",
+            target=user,
+            changes={"reason": reason, "tokens_revoked": tokens},
+        )
 
 
 def user_freeze(*, actor: Any, user: User, reason: str) -> User:
@@ -320,8 +350,9 @@ def account_create(*, actor: Any, employee: Any, password: str, role_codes: list
         user.save()
         employee.user = user
         employee.save(update_fields=["user"])
-        audit_record(actor=actor, action="auth.account_created", target=user,
-                     changes={"employee": employee.pk})
+        audit_record(
+            actor=actor, action="auth.account_created", target=user, changes={"employee": employee.pk}
+        )
         user_roles_set(actor=actor, user=user, role_codes=role_codes)
     return user
 
@@ -338,14 +369,18 @@ def api_token_issue(*, employee_no: str, password: str, otp: str | None) -> tupl
     outcome = login_password_check(employee_no=employee_no, password=password)
     user = outcome.user
     if outcome.step == LoginStep.ENROL:
-        raise LoginRefused(_("Set up MFA in the web interface before using the API."), code="mfa_enrolment_required")
+        raise LoginRefused(
+            _("Set up MFA in the web interface before using the API."), code="mfa_enrolment_required"
+        )
     if outcome.step == LoginStep.MFA and (not otp or not mfa_verify(user=user, code=otp)):
         raise LoginRefused(_("The one-time code is missing or not correct."), code="invalid_otp")
     now = clock.now()
     raw = "bt_" + secrets.token_urlsafe(32)
     expires = now + dt.timedelta(seconds=settings.API_TOKEN_LIFETIME)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, key_hash=_token_hash(raw), created_at=now, expires_at=expires)
+        token = ApiToken.objects.create(
+            user=user, key_hash=_token_hash(raw), created_at=now, expires_at=expires
+        )
         audit_record(actor=user, action="auth.token_issued", target=token)
     return raw, expires
 

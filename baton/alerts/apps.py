@@ -11,8 +11,12 @@ class AlertsConfig(AppConfig):
         from baton.authz import registry
         from baton.authz.models import Action
 
-        registry.register(registry.Resource(
-            code="security_alert", label=_("Security alerts"),
-            actions=(Action.VIEW, Action.CHANGE), scoped=False,
-            default_grants={"admin": {"view": "company", "change": "company"}},
-        ))
+        registry.register(
+            registry.Resource(
+                code="security_alert",
+                label=_("Security alerts"),
+                actions=(Action.VIEW, Action.CHANGE),
+                scoped=False,
+                default_grants={"admin": {"view": "company", "change": "company"}},
+            )
+        )

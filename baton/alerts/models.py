@@ -34,7 +34,9 @@ class Alert(models.Model):
     subject_type = models.CharField(_("subject type"), max_length=64)
     subject_id = models.CharField(_("subject id"), max_length=64)
     severity = models.CharField(_("severity"), max_length=16, choices=AlertSeverity.choices)
-    status = models.CharField(_("status"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN
+    )
     title = models.CharField(_("title"), max_length=300)
     details = models.JSONField(_("details"), default=dict, blank=True)
     raised_at = models.DateTimeField(_("raised at"))

@@ -13,8 +13,16 @@ from baton.core import clock
 from baton.core.errors import InvalidInput
 
 
-def alert_raise(*, rule: str, subject_type: str, subject_id: str, severity: str, title: str,
-                details: dict[str, Any] | None = None, category: str = "security") -> Alert:
+def alert_raise(
+    *,
+    rule: str,
+    subject_type: str,
+    subject_id: str,
+    severity: str,
+    title: str,
+    details: dict[str, Any] | None = None,
+    category: str = "security",
+) -> Alert:
     """Open an alert, or refresh the open one for the same rule and subject."""
     now = clock.now()
     with transaction.atomic():
@@ -29,11 +37,23 @@ def alert_raise(*, rule: str, subject_type: str, subject_id: str, severity: str,
             existing.save(update_fields=["last_seen_at", "details"])
             return existing
         alert = Alert.objects.create(
-            rule=rule, category=category, subject_type=subject_type, subject_id=subject_id, severity=severity,
-            title=title[:300], details=details or {}, raised_at=now, last_seen_at=now,
+            rule=rule,
+            category=category,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            severity=severity,
+            title=title[:300],
+            details=details or {},
+            raised_at=now,
+            last_seen_at=now,
         )
-        audit_record(actor=None, actor_label="system", action="alert.raised", target=alert,
-                     changes={"rule": rule, "subject": f"{subject_type}:{subject_id}", "severity": severity})
+        audit_record(
+            actor=None,
+            actor_label="system",
+            action="alert.raised",
+            target=alert,
+            changes={"rule": rule, "subject": f"{subject_type}:{subject_id}", "severity": severity},
+        )
     return alert
 
 
@@ -53,8 +73,10 @@ def alert_transition(*, actor: Any, alert: Alert, status: str, note: str = "") -
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
         if alert.status not in _TRANSITIONS[AlertStatus(status)]:
-            raise InvalidInput(_("This alert is already %(status)s.") % {"status": alert.get_status_display()},
-                               code="invalid_transition")
+            raise InvalidInput(
+                _("This alert is already %(status)s.") % {"status": alert.get_status_display()},
+                code="invalid_transition",
+            )
         before = alert.status
         alert.status = status
         if note:
@@ -62,6 +84,10 @@ def alert_transition(*, actor: Any, alert: Alert, status: str, note: str = "") -
         if status in (AlertStatus.RESOLVED, AlertStatus.DISMISSED):
             alert.closed_at = clock.now()
         alert.save(update_fields=["status", "note", "closed_at"])
-        audit_record(actor=actor, action="alert.status_changed", target=alert,
-                     changes={"status": {"before": before, "after": status}, "note": note})
+        audit_record(
+            actor=actor,
+            action="alert.status_changed",
+            target=alert,
+            changes={"status": {"before": before, "after": status}, "note": note},
+        )
     return alert

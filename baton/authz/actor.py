@@ -64,7 +64,9 @@ class Actor:
     def grants(self) -> dict[tuple[str, str], str]:
         """(resource, action) -> the broadest scope any of the actor's roles grants."""
         best: dict[tuple[str, str], str] = {}
-        rows = Grant.objects.filter(role__assignments__user=self.user).values_list("resource", "action", "scope")
+        rows = Grant.objects.filter(role__assignments__user=self.user).values_list(
+            "resource", "action", "scope"
+        )
         for resource, action, scope in rows:
             key = (resource, action)
             if key not in best or SCOPE_ORDER.index(scope) > SCOPE_ORDER.index(best[key]):  # type: ignore[arg-type]

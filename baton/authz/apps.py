@@ -21,14 +21,25 @@ class AuthzConfig(AppConfig):
         from baton.authz.models import Action
 
         C = "company"
-        registry.register(registry.Resource(
-            code="role", label=_("Roles and grants"),
-            actions=(Action.VIEW, Action.CHANGE), scoped=False,
-            default_grants={"admin": {"view": C, "change": C}},
-        ))
-        registry.register(registry.Resource(
-            code="audit", label=_("Audit trail"),
-            actions=(Action.VIEW, Action.VERIFY, Action.EXPORT), scoped=False,
-            default_grants={"admin": {"view": C, "verify": C}, "auditor": {"view": C, "verify": C, "export": C}},
-        ))
+        registry.register(
+            registry.Resource(
+                code="role",
+                label=_("Roles and grants"),
+                actions=(Action.VIEW, Action.CHANGE),
+                scoped=False,
+                default_grants={"admin": {"view": C, "change": C}},
+            )
+        )
+        registry.register(
+            registry.Resource(
+                code="audit",
+                label=_("Audit trail"),
+                actions=(Action.VIEW, Action.VERIFY, Action.EXPORT),
+                scoped=False,
+                default_grants={
+                    "admin": {"view": C, "verify": C},
+                    "auditor": {"view": C, "verify": C, "export": C},
+                },
+            )
+        )
         post_migrate.connect(_install_defaults, sender=self)

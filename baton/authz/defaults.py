@@ -44,7 +44,9 @@ def roles_install_defaults() -> int:
                 for action, scope in actions.items():
                     if (role_code, resource.code, action) in existing:
                         continue
-                    new.append(Grant(role=roles[role_code], resource=resource.code, action=action, scope=scope))
+                    new.append(
+                        Grant(role=roles[role_code], resource=resource.code, action=action, scope=scope)
+                    )
         Grant.objects.bulk_create(new)
         created = len(new)
         if created:

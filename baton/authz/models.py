@@ -71,9 +71,15 @@ class Grant(models.Model):
 class RoleAssignment(models.Model):
     """A user holds a role."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="role_assignments")
-    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="assignments"
+    )
 
     class Meta:
         verbose_name = _("role assignment")

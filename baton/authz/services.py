@@ -61,7 +61,9 @@ def grant_set(*, actor: Any, role: Role, resource: str, action: str, scope: str 
     if scope is not None and not res.scoped:
         scope = "company"
     with transaction.atomic():
-        existing = Grant.objects.select_for_update().filter(role=role, resource=resource, action=action).first()
+        existing = (
+            Grant.objects.select_for_update().filter(role=role, resource=resource, action=action).first()
+        )
         before = existing.scope if existing else None
         if scope is None:
             if existing is not None:
@@ -110,7 +112,9 @@ def user_roles_set(*, actor: Any, user: Any, role_codes: list[str]) -> None:
         after = sorted(r.code for r in roles)
         if before != after:
             audit_record(
-                actor=actor, action="authz.roles_assigned", target=user,
+                actor=actor,
+                action="authz.roles_assigned",
+                target=user,
                 changes={"roles": {"before": before, "after": after}},
             )
     if hasattr(user, "_baton_actor"):

@@ -25,7 +25,9 @@ class Job:
 _jobs: dict[str, Job] = {}
 
 
-def register(name: str, every: dt.timedelta) -> Callable[[Callable[[dt.datetime], object]], Callable[[dt.datetime], object]]:
+def register(
+    name: str, every: dt.timedelta
+) -> Callable[[Callable[[dt.datetime], object]], Callable[[dt.datetime], object]]:
     def decorator(func: Callable[[dt.datetime], object]) -> Callable[[dt.datetime], object]:
         _jobs[name] = Job(name=name, every=every, run=func)
         return func

@@ -45,8 +45,13 @@ def requires(resource: str, action: str = "view") -> Policy:
 
 
 def deny(*, user: Any, policy: Policy, object_id: str = "", reason: str = "no_permission") -> None:
-    access_denied_record(user=user, resource=policy.resource or "-", action=policy.action or "-",
-                         object_id=object_id, reason=reason)
+    access_denied_record(
+        user=user,
+        resource=policy.resource or "-",
+        action=policy.action or "-",
+        object_id=object_id,
+        reason=reason,
+    )
 
 
 def get_in_scope(queryset: QuerySet[M], *, user: Any, resource: str, action: str, **lookup: Any) -> M:
@@ -65,8 +70,9 @@ def get_in_scope(queryset: QuerySet[M], *, user: Any, resource: str, action: str
         exists = False
     if exists:
         object_id = str(lookup.get("pk", next(iter(lookup.values()), "")))
-        access_denied_record(user=user, resource=resource, action=action, object_id=object_id,
-                             reason="out_of_scope")
+        access_denied_record(
+            user=user, resource=resource, action=action, object_id=object_id, reason="out_of_scope"
+        )
     raise Http404
 
 

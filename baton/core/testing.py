@@ -93,9 +93,17 @@ def build_small_org(*, with_mfa: bool = True) -> SmallOrg:
     for i, (no, name, dept, team, team_role, role_codes) in enumerate(people):
         user = User.objects.create_user(no, PASSWORD, display_name=name)
         emp = Employee.objects.create(
-            company=company, employee_no=no, name=name, department=dept, team=team, team_role=team_role,
-            hire_date=dt.date(2016, 3, 1), status=EmployeeStatus.ACTIVE, phone=f"1380013{i:04d}",
-            email=f"{no.lower()}@example.com", user=user,
+            company=company,
+            employee_no=no,
+            name=name,
+            department=dept,
+            team=team,
+            team_role=team_role,
+            hire_date=dt.date(2016, 3, 1),
+            status=EmployeeStatus.ACTIVE,
+            phone=f"1380013{i:04d}",
+            email=f"{no.lower()}@example.com",
+            user=user,
         )
         for code in role_codes:
             RoleAssignment.objects.create(user=user, role=Role.objects.get(code=code))

@@ -9,11 +9,55 @@ from baton.demo.registry import DemoContext
 from baton.org import services
 from baton.org.models import EmployeeStatus, TeamRole
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+)
 GIVEN = [
-    "伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞",
-    "平", "刚", "桂英", "建华", "志强", "晓东", "海燕", "丽娟", "文博", "子涵", "思远", "雨婷", "嘉怡", "浩然",
-    "俊杰", "欣怡", "梓轩", "佳琪", "宇航", "晨曦", "国栋", "玉兰", "春梅", "建国", "德明", "立新", "红梅",
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "志强",
+    "晓东",
+    "海燕",
+    "丽娟",
+    "文博",
+    "子涵",
+    "思远",
+    "雨婷",
+    "嘉怡",
+    "浩然",
+    "俊杰",
+    "欣怡",
+    "梓轩",
+    "佳琪",
+    "宇航",
+    "晨曦",
+    "国栋",
+    "玉兰",
+    "春梅",
+    "建国",
+    "德明",
+    "立新",
+    "红梅",
 ]
 
 # Fixed people the demo story needs: (工号, name, department key, team key, team role, hired, roles)
@@ -22,13 +66,37 @@ FIXED: list[tuple[str, str, str, str | None, str, dt.date, list[str]]] = [
     ("M0001", "王建国", "top", None, "", dt.date(2006, 5, 8), ["management"]),
     ("M0002", "林秀英", "top", None, "", dt.date(2009, 2, 16), ["management"]),
     ("S1000", "陈志强", "south", None, "", dt.date(2010, 7, 1), ["department_head", "sales"]),
-    ("S1100", "李娜", "south", "south_industrial", TeamRole.LEAD, dt.date(2013, 4, 15), ["team_lead", "sales"]),
+    (
+        "S1100",
+        "李娜",
+        "south",
+        "south_industrial",
+        TeamRole.LEAD,
+        dt.date(2013, 4, 15),
+        ["team_lead", "sales"],
+    ),
     ("S1101", "张伟", "south", "south_industrial", TeamRole.CUSTOMER_MANAGER, dt.date(2016, 9, 1), ["sales"]),
-    ("S1102", "刘洋", "south", "south_industrial", TeamRole.CUSTOMER_MANAGER, dt.date(2019, 3, 11), ["sales"]),
+    (
+        "S1102",
+        "刘洋",
+        "south",
+        "south_industrial",
+        TeamRole.CUSTOMER_MANAGER,
+        dt.date(2019, 3, 11),
+        ["sales"],
+    ),
     ("S1200", "黄丽娟", "south", "south_trade", TeamRole.LEAD, dt.date(2014, 6, 3), ["team_lead", "sales"]),
     ("S1201", "赵敏", "south", "south_trade", TeamRole.CUSTOMER_MANAGER, dt.date(2018, 10, 8), ["sales"]),
     ("S2000", "徐建华", "east", None, "", dt.date(2011, 8, 22), ["department_head", "sales"]),
-    ("S2100", "孙海燕", "east", "east_manufacturing", TeamRole.LEAD, dt.date(2015, 1, 5), ["team_lead", "sales"]),
+    (
+        "S2100",
+        "孙海燕",
+        "east",
+        "east_manufacturing",
+        TeamRole.LEAD,
+        dt.date(2015, 1, 5),
+        ["team_lead", "sales"],
+    ),
     ("S2200", "周俊杰", "east", "east_ecommerce", TeamRole.LEAD, dt.date(2017, 5, 2), ["team_lead", "sales"]),
     ("H0001", "周静", "hr", None, "", dt.date(2012, 3, 19), ["hr"]),
     ("F0001", "吴芳", "finance", None, "", dt.date(2011, 11, 1), ["finance"]),
@@ -73,10 +141,17 @@ TEAMS = [
 ]
 
 POSITIONS = [
-    ("sales_manager", "客户经理", True), ("sales_follow_up", "跟进专员", True), ("team_lead", "销售主管", True),
-    ("department_head", "部门经理", False), ("dispatcher", "调度员", False), ("driver", "驾驶员", False),
-    ("warehouse_keeper", "仓管员", False), ("accountant", "会计", False), ("hr_specialist", "人事专员", False),
-    ("general_manager", "总经理", False), ("engineer", "工程师", False),
+    ("sales_manager", "客户经理", True),
+    ("sales_follow_up", "跟进专员", True),
+    ("team_lead", "销售主管", True),
+    ("department_head", "部门经理", False),
+    ("dispatcher", "调度员", False),
+    ("driver", "驾驶员", False),
+    ("warehouse_keeper", "仓管员", False),
+    ("accountant", "会计", False),
+    ("hr_specialist", "人事专员", False),
+    ("general_manager", "总经理", False),
+    ("engineer", "工程师", False),
 ]
 
 
@@ -97,23 +172,34 @@ def _position_for(dept_key: str, team_role: str, roles: list[str]) -> str:
         return "general_manager"
     if "department_head" in roles:
         return "department_head"
-    return {"dispatch": "dispatcher", "fleet": "driver", "warehouse": "warehouse_keeper", "finance": "accountant",
-            "hr": "hr_specialist", "it": "engineer"}.get(dept_key, "engineer")
+    return {
+        "dispatch": "dispatcher",
+        "fleet": "driver",
+        "warehouse": "warehouse_keeper",
+        "finance": "accountant",
+        "hr": "hr_specialist",
+        "it": "engineer",
+    }.get(dept_key, "engineer")
 
 
 def seed_organisation(ctx: DemoContext) -> None:
     """Company, departments, teams, positions and about 120 employees; fills ``ctx``."""
-    company = services.company_create(actor=None, name="顺达物流有限公司", short_name="顺达物流",
-                                      founded_on=dt.date(2006, 5, 8))
+    company = services.company_create(
+        actor=None, name="顺达物流有限公司", short_name="顺达物流", founded_on=dt.date(2006, 5, 8)
+    )
     ctx.company = company
     for key, name, parent in DEPARTMENTS:
         ctx.departments[key] = services.department_create(
             actor=None, company=company, name=name, parent=ctx.departments.get(parent) if parent else None
         )
     for key, dept, name in TEAMS:
-        ctx.teams[key] = services.team_create(actor=None, department=ctx.departments[dept], name=name, is_sales=True)
-    positions = {code: services.position_create(actor=None, company=company, name=name, code=code, is_sales=s)
-                 for code, name, s in POSITIONS}
+        ctx.teams[key] = services.team_create(
+            actor=None, department=ctx.departments[dept], name=name, is_sales=True
+        )
+    positions = {
+        code: services.position_create(actor=None, company=company, name=name, code=code, is_sales=s)
+        for code, name, s in POSITIONS
+    }
     people: list[tuple[str, str, str, str | None, str, dt.date, list[str]]] = list(FIXED)
     used = {p[1] for p in FIXED}
     for prefix, first, count, dept, team, role, roles in GENERATED:
@@ -122,11 +208,19 @@ def seed_organisation(ctx: DemoContext) -> None:
             people.append((f"{prefix}{n:02d}", _name(ctx, used), dept, team, role, hired, roles))
     for no, name, dept, team, role, hired, roles in people:
         emp = services.employee_create(
-            actor=None, company=company, employee_no=no, name=name, department=ctx.departments[dept],
-            team=ctx.teams[team] if team else None, team_role=role,
-            position=positions[_position_for(dept, role, roles)], hire_date=hired,
-            phone=f"13{ctx.rng.randint(100000000, 999999999)}", email=f"{no.lower()}@shunda-logistics.example",
-            status=EmployeeStatus.ACTIVE if (ctx.rng.random() > 0.05 or no in {p[0] for p in FIXED})
+            actor=None,
+            company=company,
+            employee_no=no,
+            name=name,
+            department=ctx.departments[dept],
+            team=ctx.teams[team] if team else None,
+            team_role=role,
+            position=positions[_position_for(dept, role, roles)],
+            hire_date=hired,
+            phone=f"13{ctx.rng.randint(100000000, 999999999)}",
+            email=f"{no.lower()}@shunda-logistics.example",
+            status=EmployeeStatus.ACTIVE
+            if (ctx.rng.random() > 0.05 or no in {p[0] for p in FIXED})
             else EmployeeStatus.PROBATION,
         )
         ctx.employees[no] = emp
@@ -136,11 +230,22 @@ def seed_organisation(ctx: DemoContext) -> None:
 
 def _set_heads_and_managers(ctx: DemoContext) -> None:
     e: dict[str, Any] = ctx.employees
-    heads = {"top": "M0001", "south": "S1000", "east": "S2000", "ops": "O0001", "hr": "H0001", "finance": "F0001"}
+    heads = {
+        "top": "M0001",
+        "south": "S1000",
+        "east": "S2000",
+        "ops": "O0001",
+        "hr": "H0001",
+        "finance": "F0001",
+    }
     for key, no in heads.items():
         services.department_update(actor=None, department=ctx.departments[key], head=e[no])
-    leads = {"south_industrial": "S1100", "south_trade": "S1200", "east_manufacturing": "S2100",
-             "east_ecommerce": "S2200"}
+    leads = {
+        "south_industrial": "S1100",
+        "south_trade": "S1200",
+        "east_manufacturing": "S2100",
+        "east_ecommerce": "S2200",
+    }
     for key, no in leads.items():
         services.team_update(actor=None, team=ctx.teams[key], lead=e[no])
     for no, emp in e.items():
@@ -154,5 +259,6 @@ def _set_heads_and_managers(ctx: DemoContext) -> None:
         if manager is not None:
             emp.manager = manager
             emp.save(update_fields=["manager"])
-    services.employee_update(actor=None, employee=e["S1102"], dotted_line_manager=e["S1000"],
-                             reason="跨团队项目支持")
+    services.employee_update(
+        actor=None, employee=e["S1102"], dotted_line_manager=e["S1000"], reason="跨团队项目支持"
+    )

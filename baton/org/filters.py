@@ -14,13 +14,17 @@ from baton.org.models import Department, Employee, EmployeeStatus, Team, TeamRol
 class EmployeeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("工号 or name"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EmployeeStatus.choices)
-    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all(),
-                                                  method="filter_department")
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=Department.objects.all(), method="filter_department"
+    )
     team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all())
     team_role = django_filters.ChoiceFilter(label=_("Team role"), choices=TeamRole.choices)
-    hired_after = django_filters.DateFilter(label=_("Hired on or after"), field_name="hire_date", lookup_expr="gte")
-    hired_before = django_filters.DateFilter(label=_("Hired on or before"), field_name="hire_date",
-                                             lookup_expr="lte")
+    hired_after = django_filters.DateFilter(
+        label=_("Hired on or after"), field_name="hire_date", lookup_expr="gte"
+    )
+    hired_before = django_filters.DateFilter(
+        label=_("Hired on or before"), field_name="hire_date", lookup_expr="lte"
+    )
 
     class Meta:
         model = Employee

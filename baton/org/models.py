@@ -21,7 +21,11 @@ class Company(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent company"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="subsidiaries",
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
@@ -42,14 +46,27 @@ class Department(models.Model):
     everything below it" is one indexed prefix match.
     """
 
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT,
-                                related_name="departments")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="departments"
+    )
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=32, blank=True)
-    parent = models.ForeignKey("self", verbose_name=_("parent department"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
-    head = models.ForeignKey("Employee", verbose_name=_("department head"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="headed_departments")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    head = models.ForeignKey(
+        "Employee",
+        verbose_name=_("department head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_departments",
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
 
@@ -76,11 +93,18 @@ class TeamRole(models.TextChoices):
 class Team(models.Model):
     """A team inside a department; sales teams own customer pools."""
 
-    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
-                                   related_name="teams")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="teams"
+    )
     name = models.CharField(_("name"), max_length=100)
-    lead = models.ForeignKey("Employee", verbose_name=_("team lead"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="led_teams")
+    lead = models.ForeignKey(
+        "Employee",
+        verbose_name=_("team lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_teams",
+    )
     is_sales = models.BooleanField(_("sales team"), default=False)
 
     class Meta:
@@ -96,8 +120,9 @@ class Team(models.Model):
 class Position(models.Model):
     """A job position (岗位); offboarding checklists are chosen by position."""
 
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT,
-                                related_name="positions")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="positions"
+    )
     name = models.CharField(_("name"), max_length=100)
     code = models.SlugField(_("code"), max_length=50)
     is_sales = models.BooleanField(_("sales position"), default=False)
@@ -133,31 +158,59 @@ STATUS_TRANSITIONS: dict[str, set[str]] = {
 class Employee(models.Model):
     """A person employed by a company, identified by 工号 (``employee_no``)."""
 
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT,
-                                related_name="employees")
-    employee_no = models.CharField(_("employee number"), max_length=32, unique=True,
-                                   validators=[employee_no_validator])
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="employees"
+    )
+    employee_no = models.CharField(
+        _("employee number"), max_length=32, unique=True, validators=[employee_no_validator]
+    )
     name = models.CharField(_("name"), max_length=100)
     phone = models.CharField(_("mobile phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
-                                   related_name="employees")
-    team = models.ForeignKey(Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="members")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="employees"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
     team_role = models.CharField(_("team role"), max_length=32, choices=TeamRole.choices, blank=True)
-    position = models.ForeignKey(Position, verbose_name=_("position"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="employees")
-    manager = models.ForeignKey("self", verbose_name=_("manager"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="reports")
-    dotted_line_manager = models.ForeignKey("self", verbose_name=_("dotted-line manager"), null=True,
-                                            blank=True, on_delete=models.SET_NULL,
-                                            related_name="dotted_line_reports")
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("position"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employees",
+    )
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    dotted_line_manager = models.ForeignKey(
+        "self",
+        verbose_name=_("dotted-line manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dotted_line_reports",
+    )
     hire_date = models.DateField(_("hire date"))
-    status = models.CharField(_("status"), max_length=16, choices=EmployeeStatus.choices,
-                              default=EmployeeStatus.ONBOARDING)
+    status = models.CharField(
+        _("status"), max_length=16, choices=EmployeeStatus.choices, default=EmployeeStatus.ONBOARDING
+    )
     left_on = models.DateField(_("left on"), null=True, blank=True)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("login account"), null=True,
-                                blank=True, on_delete=models.SET_NULL, related_name="employee")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employee",
+    )
 
     class Meta:
         verbose_name = _("employee")
@@ -177,8 +230,9 @@ class Employee(models.Model):
 class EmployeeMove(models.Model):
     """History of an employee's department, team, position, manager and status changes."""
 
-    employee = models.ForeignKey(Employee, verbose_name=_("employee"), on_delete=models.CASCADE,
-                                 related_name="moves")
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="moves"
+    )
     occurred_at = models.DateTimeField(_("time"))
     effective_on = models.DateField(_("effective on"))
     field = models.CharField(_("what changed"), max_length=32)
@@ -187,8 +241,14 @@ class EmployeeMove(models.Model):
     from_id = models.BigIntegerField(null=True, blank=True)
     to_id = models.BigIntegerField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    operator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("operator"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("operator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("employee move")

@@ -38,37 +38,44 @@ EMPLOYEE_SCOPES = registry.ScopeRule(own=_own, team=_team, department=_departmen
 
 def register_resources() -> None:
     C, D, T, OWN = "company", "department", "team", "own"
-    registry.register(registry.Resource(
-        code="employee",
-        label=_("Employee records"),
-        actions=(Action.VIEW, Action.CREATE, Action.CHANGE, Action.EXPORT, Action.REVEAL),
-        scoped=True,
-        scope_rule=EMPLOYEE_SCOPES,
-        default_grants={
-            "admin": {"view": C, "create": C, "change": C, "export": C, "reveal": C},
-            "management": {"view": C, "export": C},
-            "department_head": {"view": D, "reveal": D},
-            "team_lead": {"view": T, "reveal": T},
-            "sales": {"view": T, "reveal": OWN},
-            "hr": {"view": C, "create": C, "change": C, "export": C, "reveal": C},
-            "finance": {"view": OWN, "reveal": OWN},
-            "auditor": {"view": OWN},
-        },
-    ))
-    registry.register(registry.Resource(
-        code="org",
-        label=_("Organisation structure"),
-        actions=(Action.VIEW, Action.CREATE, Action.CHANGE),
-        scoped=False,
-        default_grants={
-            role: {"view": C} for role in
-            ("management", "department_head", "team_lead", "sales", "finance", "auditor")
-        } | {"admin": {"view": C, "create": C, "change": C}, "hr": {"view": C, "create": C, "change": C}},
-    ))
-    registry.register(registry.Resource(
-        code="account",
-        label=_("Login accounts"),
-        actions=(Action.VIEW, Action.CHANGE),
-        scoped=False,
-        default_grants={"admin": {"view": C, "change": C}, "hr": {"view": C, "change": C}},
-    ))
+    registry.register(
+        registry.Resource(
+            code="employee",
+            label=_("Employee records"),
+            actions=(Action.VIEW, Action.CREATE, Action.CHANGE, Action.EXPORT, Action.REVEAL),
+            scoped=True,
+            scope_rule=EMPLOYEE_SCOPES,
+            default_grants={
+                "admin": {"view": C, "create": C, "change": C, "export": C, "reveal": C},
+                "management": {"view": C, "export": C},
+                "department_head": {"view": D, "reveal": D},
+                "team_lead": {"view": T, "reveal": T},
+                "sales": {"view": T, "reveal": OWN},
+                "hr": {"view": C, "create": C, "change": C, "export": C, "reveal": C},
+                "finance": {"view": OWN, "reveal": OWN},
+                "auditor": {"view": OWN},
+            },
+        )
+    )
+    registry.register(
+        registry.Resource(
+            code="org",
+            label=_("Organisation structure"),
+            actions=(Action.VIEW, Action.CREATE, Action.CHANGE),
+            scoped=False,
+            default_grants={
+                role: {"view": C}
+                for role in ("management", "department_head", "team_lead", "sales", "finance", "auditor")
+            }
+            | {"admin": {"view": C, "create": C, "change": C}, "hr": {"view": C, "create": C, "change": C}},
+        )
+    )
+    registry.register(
+        registry.Resource(
+            code="account",
+            label=_("Login accounts"),
+            actions=(Action.VIEW, Action.CHANGE),
+            scoped=False,
+            default_grants={"admin": {"view": C, "change": C}, "hr": {"view": C, "change": C}},
+        )
+    )

@@ -50,14 +50,20 @@ def org_tree(*, user: Any) -> list[dict[str, Any]]:
     from django.db.models import Count
 
     counts = dict(
-        Employee.objects.exclude(status="left").values("department_id").annotate(n=Count("id"))
+        Employee.objects.exclude(status="left")
+        .values("department_id")
+        .annotate(n=Count("id"))
         .values_list("department_id", "n")
     )
     nodes: dict[int, dict[str, Any]] = {}
     roots: list[dict[str, Any]] = []
     for dept in departments:
-        node = {"department": dept, "teams": list(dept.teams.all()), "children": [],
-                "headcount": counts.get(dept.pk, 0)}
+        node = {
+            "department": dept,
+            "teams": list(dept.teams.all()),
+            "children": [],
+            "headcount": counts.get(dept.pk, 0),
+        }
         nodes[dept.pk] = node
         parent = nodes.get(dept.parent_id) if dept.parent_id else None
         (parent["children"] if parent else roots).append(node)

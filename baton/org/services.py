@@ -26,8 +26,19 @@ from baton.org.models import (
 )
 
 EMPLOYEE_FIELDS = (
-    "employee_no", "name", "phone", "email", "department", "team", "team_role", "position",
-    "manager", "dotted_line_manager", "hire_date", "status", "company",
+    "employee_no",
+    "name",
+    "phone",
+    "email",
+    "department",
+    "team",
+    "team_role",
+    "position",
+    "manager",
+    "dotted_line_manager",
+    "hire_date",
+    "status",
+    "company",
 )
 # Changes to these fields are kept as move history.
 MOVE_FIELDS = ("department", "team", "position", "manager", "team_role")
@@ -42,13 +53,21 @@ def validate_employee_no(value: str) -> str:
     return value
 
 
-def company_create(*, actor: Any, name: str, short_name: str = "", parent: Company | None = None,
-                   founded_on: dt.date | None = None) -> Company:
+def company_create(
+    *,
+    actor: Any,
+    name: str,
+    short_name: str = "",
+    parent: Company | None = None,
+    founded_on: dt.date | None = None,
+) -> Company:
     """Register a company (or a subsidiary of ``parent``)."""
     with transaction.atomic():
         if Company.objects.filter(name=name).exists():
             raise InvalidInput(fields={"name": [_("A company with this name exists already.")]})
-        company = Company.objects.create(name=name, short_name=short_name, parent=parent, founded_on=founded_on)
+        company = Company.objects.create(
+            name=name, short_name=short_name, parent=parent, founded_on=founded_on
+        )
         audit_record(actor=actor, action="org.company_created", target=company, changes={"name": name})
     return company
 
@@ -59,25 +78,44 @@ def _set_path(department: Department) -> None:
     department.depth = (parent.depth + 1) if parent else 0
 
 
-def department_create(*, actor: Any, company: Company, name: str, parent: Department | None = None,
-                      code: str = "", head: Employee | None = None) -> Department:
+def department_create(
+    *,
+    actor: Any,
+    company: Company,
+    name: str,
+    parent: Department | None = None,
+    code: str = "",
+    head: Employee | None = None,
+) -> Department:
     """Add a department under ``parent`` (or at the top of the company)."""
     if parent is not None and parent.company_id != company.pk:
         raise InvalidInput(fields={"parent": [_("The parent department belongs to another company.")]})
     with transaction.atomic():
         if Department.objects.filter(company=company, parent=parent, name=name).exists():
             raise InvalidInput(fields={"name": [_("A department with this name exists here already.")]})
-        department = Department.objects.create(company=company, name=name, parent=parent, code=code, head=head)
+        department = Department.objects.create(
+            company=company, name=name, parent=parent, code=code, head=head
+        )
         _set_path(department)
         department.save(update_fields=["path", "depth"])
-        audit_record(actor=actor, action="org.department_created", target=department,
-                     changes=diff({}, {"name": name, "parent": parent.pk if parent else None}))
+        audit_record(
+            actor=actor,
+            action="org.department_created",
+            target=department,
+            changes=diff({}, {"name": name, "parent": parent.pk if parent else None}),
+        )
     return department
 
 
-def department_update(*, actor: Any, department: Department, name: str | None = None,
-                      parent: Department | None | bool = False, head: Employee | None | bool = False,
-                      code: str | None = None) -> Department:
+def department_update(
+    *,
+    actor: Any,
+    department: Department,
+    name: str | None = None,
+    parent: Department | bool | None = False,
+    head: Employee | bool | None = False,
+    code: str | None = None,
+) -> Department:
     """Rename, re-parent or change the head of a department. ``False`` means "leave as is"."""
     fields = ("name", "parent", "head", "code")
     with transaction.atomic():
@@ -97,7 +135,9 @@ def department_update(*, actor: Any, department: Department, name: str | None = 
             ):
                 raise InvalidInput(fields={"parent": [_("A department cannot sit below itself.")]})
             if new_parent is not None and new_parent.company_id != department.company_id:
-                raise InvalidInput(fields={"parent": [_("The parent department belongs to another company.")]})
+                raise InvalidInput(
+                    fields={"parent": [_("The parent department belongs to another company.")]}
+                )
             moved = department.parent_id != (new_parent.pk if new_parent else None)
             department.parent = new_parent
         old_path = department.path
@@ -106,7 +146,7 @@ def department_update(*, actor: Any, department: Department, name: str | None = 
         department.save()
         if moved:
             for child in Department.objects.filter(path__startswith=old_path).exclude(pk=department.pk):
-                child.path = department.path + child.path[len(old_path):]
+                child.path = department.path + child.path[len(old_path) :]
                 child.depth = child.path.count("/") - 2
                 child.save(update_fields=["path", "depth"])
         changes = diff(before, snapshot(department, fields))
@@ -115,20 +155,33 @@ def department_update(*, actor: Any, department: Department, name: str | None = 
     return department
 
 
-def team_create(*, actor: Any, department: Department, name: str, lead: Employee | None = None,
-                is_sales: bool = False) -> Team:
+def team_create(
+    *, actor: Any, department: Department, name: str, lead: Employee | None = None, is_sales: bool = False
+) -> Team:
     """Add a team inside a department."""
     with transaction.atomic():
         if Team.objects.filter(department=department, name=name).exists():
-            raise InvalidInput(fields={"name": [_("A team with this name exists in the department already.")]})
+            raise InvalidInput(
+                fields={"name": [_("A team with this name exists in the department already.")]}
+            )
         team = Team.objects.create(department=department, name=name, lead=lead, is_sales=is_sales)
-        audit_record(actor=actor, action="org.team_created", target=team,
-                     changes=diff({}, {"name": name, "department": department.pk, "is_sales": is_sales}))
+        audit_record(
+            actor=actor,
+            action="org.team_created",
+            target=team,
+            changes=diff({}, {"name": name, "department": department.pk, "is_sales": is_sales}),
+        )
     return team
 
 
-def team_update(*, actor: Any, team: Team, name: str | None = None, lead: Employee | None | bool = False,
-                is_sales: bool | None = None) -> Team:
+def team_update(
+    *,
+    actor: Any,
+    team: Team,
+    name: str | None = None,
+    lead: Employee | bool | None = False,
+    is_sales: bool | None = None,
+) -> Team:
     fields = ("name", "lead", "is_sales")
     with transaction.atomic():
         team = Team.objects.select_for_update().get(pk=team.pk)
@@ -146,7 +199,9 @@ def team_update(*, actor: Any, team: Team, name: str | None = None, lead: Employ
     return team
 
 
-def position_create(*, actor: Any, company: Company, name: str, code: str, is_sales: bool = False) -> Position:
+def position_create(
+    *, actor: Any, company: Company, name: str, code: str, is_sales: bool = False
+) -> Position:
     with transaction.atomic():
         if Position.objects.filter(company=company, code=code).exists():
             raise InvalidInput(fields={"code": [_("A position with this code exists already.")]})
@@ -190,21 +245,36 @@ def employee_create(
     employee_no = validate_employee_no(employee_no)
     _check_placement(company=company, department=department, team=team, team_role=team_role)
     if status not in (EmployeeStatus.ONBOARDING, EmployeeStatus.PROBATION, EmployeeStatus.ACTIVE):
-        raise InvalidInput(fields={"status": [_("A new employee starts onboarding, on probation or active.")]})
+        raise InvalidInput(
+            fields={"status": [_("A new employee starts onboarding, on probation or active.")]}
+        )
     with transaction.atomic():
         if Employee.objects.filter(employee_no__iexact=employee_no).exists():
             raise InvalidInput(fields={"employee_no": [_("This employee number is taken.")]})
         try:
             employee = Employee.objects.create(
-                company=company, employee_no=employee_no, name=name, department=department, team=team,
-                team_role=team_role, position=position, manager=manager,
-                dotted_line_manager=dotted_line_manager, phone=phone, email=email,
-                hire_date=hire_date, status=status,
+                company=company,
+                employee_no=employee_no,
+                name=name,
+                department=department,
+                team=team,
+                team_role=team_role,
+                position=position,
+                manager=manager,
+                dotted_line_manager=dotted_line_manager,
+                phone=phone,
+                email=email,
+                hire_date=hire_date,
+                status=status,
             )
         except IntegrityError as exc:
             raise InvalidInput(fields={"employee_no": [_("This employee number is taken.")]}) from exc
-        audit_record(actor=actor, action="org.employee_created", target=employee,
-                     changes=diff({}, snapshot(employee, EMPLOYEE_FIELDS)))
+        audit_record(
+            actor=actor,
+            action="org.employee_created",
+            target=employee,
+            changes=diff({}, snapshot(employee, EMPLOYEE_FIELDS)),
+        )
     return employee
 
 
@@ -212,14 +282,17 @@ def _label(value: Any) -> str:
     return "" if value is None else str(value)[:200]
 
 
-def employee_update(*, actor: Any, employee: Employee, reason: str = "",
-                    effective_on: dt.date | None = None, **changes: Any) -> Employee:
+def employee_update(
+    *, actor: Any, employee: Employee, reason: str = "", effective_on: dt.date | None = None, **changes: Any
+) -> Employee:
     """Change an employee's record. Department, team, position, manager and team-role changes
     are kept as move history; status changes go through ``employee_status_change``."""
     allowed = set(EMPLOYEE_FIELDS) - {"status", "company", "employee_no"}
     unknown = set(changes) - allowed
     if unknown:
-        raise InvalidInput(fields={name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
+        raise InvalidInput(
+            fields={name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
+        )
     now = clock.now()
     with transaction.atomic():
         employee = Employee.objects.select_for_update().get(pk=employee.pk)
@@ -227,17 +300,26 @@ def employee_update(*, actor: Any, employee: Employee, reason: str = "",
         labels_before = {f: getattr(employee, f) for f in MOVE_FIELDS}
         for name, value in changes.items():
             setattr(employee, name, value)
-        _check_placement(company=employee.company, department=employee.department, team=employee.team,
-                         team_role=employee.team_role)
+        _check_placement(
+            company=employee.company,
+            department=employee.department,
+            team=employee.team,
+            team_role=employee.team_role,
+        )
         employee.save()
         after = snapshot(employee, EMPLOYEE_FIELDS)
         moves = [
             EmployeeMove(
-                employee=employee, occurred_at=now, effective_on=effective_on or now.date(), field=f,
-                from_value=_label(labels_before[f]), to_value=_label(getattr(employee, f)),
+                employee=employee,
+                occurred_at=now,
+                effective_on=effective_on or now.date(),
+                field=f,
+                from_value=_label(labels_before[f]),
+                to_value=_label(getattr(employee, f)),
                 from_id=before[f] if isinstance(before[f], int) else None,
                 to_id=after[f] if isinstance(after[f], int) else None,
-                reason=reason, operator=actor if getattr(actor, "pk", None) else None,
+                reason=reason,
+                operator=actor if getattr(actor, "pk", None) else None,
             )
             for f in MOVE_FIELDS
             if before[f] != after[f]
@@ -245,13 +327,18 @@ def employee_update(*, actor: Any, employee: Employee, reason: str = "",
         EmployeeMove.objects.bulk_create(moves)
         changed = diff(before, after)
         if changed:
-            audit_record(actor=actor, action="org.employee_changed", target=employee,
-                         changes=changed | ({"reason": reason} if reason else {}))
+            audit_record(
+                actor=actor,
+                action="org.employee_changed",
+                target=employee,
+                changes=changed | ({"reason": reason} if reason else {}),
+            )
     return employee
 
 
-def employee_status_change(*, actor: Any, employee: Employee, status: str, reason: str = "",
-                           effective_on: dt.date | None = None) -> Employee:
+def employee_status_change(
+    *, actor: Any, employee: Employee, status: str, reason: str = "", effective_on: dt.date | None = None
+) -> Employee:
     """Move an employee along onboarding → probation → active → resigning → left.
 
     Leaving disables the login account and ends all its sessions and tokens at once.
@@ -263,8 +350,10 @@ def employee_status_change(*, actor: Any, employee: Employee, status: str, reaso
         if status not in STATUS_TRANSITIONS.get(old, set()):
             raise InvalidInput(
                 _("An employee who is %(old)s cannot become %(new)s.")
-                % {"old": EmployeeStatus(old).label, "new": EmployeeStatus(status).label
-                   if status in EmployeeStatus.values else status},
+                % {
+                    "old": EmployeeStatus(old).label,
+                    "new": EmployeeStatus(status).label if status in EmployeeStatus.values else status,
+                },
                 code="invalid_transition",
                 fields={"status": [_("This status change is not allowed.")]},
             )
@@ -273,12 +362,21 @@ def employee_status_change(*, actor: Any, employee: Employee, status: str, reaso
             employee.left_on = effective_on or now.date()
         employee.save(update_fields=["status", "left_on"])
         EmployeeMove.objects.create(
-            employee=employee, occurred_at=now, effective_on=effective_on or now.date(), field="status",
-            from_value=old, to_value=status, reason=reason,
+            employee=employee,
+            occurred_at=now,
+            effective_on=effective_on or now.date(),
+            field="status",
+            from_value=old,
+            to_value=status,
+            reason=reason,
             operator=actor if getattr(actor, "pk", None) else None,
         )
-        audit_record(actor=actor, action="org.employee_status_changed", target=employee,
-                     changes={"status": {"before": old, "after": status}, "reason": reason})
+        audit_record(
+            actor=actor,
+            action="org.employee_status_changed",
+            target=employee,
+            changes={"status": {"before": old, "after": status}, "reason": reason},
+        )
         if status == EmployeeStatus.LEFT and employee.user is not None:
             from baton.accounts.services import sessions_revoke_all
 

@@ -138,7 +138,7 @@ def test_token_request_with_unknown_field_is_refused(org):
     )
 
     assert response.status_code == 400
-    assert response.json()["error"]["fields"] == {"remember": ["Unknown field."]}
+    assert response.json()["error"]["fields"] == {"remember": ["未知字段。"]}  # Chinese by default
 
 
 def test_issuing_ignores_a_stale_bearer_header(org):

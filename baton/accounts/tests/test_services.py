@@ -38,7 +38,9 @@ def test_login_without_mfa_is_done_in_one_step(org):
 
 
 def test_login_for_mfa_role_needs_a_code(org):
-    assert services.login_password_check(employee_no="H0001", password=PASSWORD).step == services.LoginStep.MFA
+    assert (
+        services.login_password_check(employee_no="H0001", password=PASSWORD).step == services.LoginStep.MFA
+    )
 
 
 def test_wrong_password_message_does_not_reveal_the_account(org):
@@ -90,8 +92,9 @@ def test_enrolment_needs_a_correct_first_code(org):
     user = org.user("S1101")
     start = services.mfa_enrol_begin(user=user)
     with pytest.raises(InvalidInput):
-        services.mfa_enrol_confirm(user=user, code="000000" if pyotp.TOTP(start.secret).now() != "000000"
-                                   else "111111")
+        services.mfa_enrol_confirm(
+            user=user, code="000000" if pyotp.TOTP(start.secret).now() != "000000" else "111111"
+        )
     codes = services.mfa_enrol_confirm(user=user, code=pyotp.TOTP(start.secret).now())
     assert len(codes) == services.RECOVERY_CODE_COUNT
     assert services.user_has_mfa(user=user)
@@ -101,8 +104,11 @@ def test_every_login_decision_is_audited(org):
     with pytest.raises(services.LoginRefused):
         services.login_password_check(employee_no="S1101", password="not the password!")
     services.login_password_check(employee_no="S1101", password=PASSWORD)
-    results = list(AuditEvent.objects.filter(action="auth.login_password", actor_label="S1101")
-                   .order_by("seq").values_list("result", flat=True))
+    results = list(
+        AuditEvent.objects.filter(action="auth.login_password", actor_label="S1101")
+        .order_by("seq")
+        .values_list("result", flat=True)
+    )
     assert results == ["denied", "success"]
 
 

@@ -32,8 +32,14 @@ def tamperable():
 def events(db):
     start = AuditChainHead.objects.get(pk=1).seq
     for i in range(6):
-        audit_record(actor=None, actor_label="tester", action="test.event", object_type="test.thing",
-                     object_id=str(i), changes={"n": i, "名称": "华南区"})
+        audit_record(
+            actor=None,
+            actor_label="tester",
+            action="test.event",
+            object_type="test.thing",
+            object_id=str(i),
+            changes={"n": i, "名称": "华南区"},
+        )
     return start
 
 
@@ -89,9 +95,20 @@ def test_carefully_forged_insert_breaks_the_next_link(events, tamperable):
     for row in AuditEvent.objects.filter(seq__gte=events + 3).order_by("-seq"):
         AuditEvent.objects.filter(pk=row.pk).update(seq=row.seq + 1)
     prev = AuditEvent.objects.get(seq=events + 2)
-    fields = {"seq": events + 3, "occurred_at": prev.occurred_at, "actor_id": None, "actor_label": "x",
-              "action": "forged.event", "object_type": "", "object_id": "", "changes": {}, "request_id": "",
-              "ip": "", "user_agent": "", "result": "success"}
+    fields = {
+        "seq": events + 3,
+        "occurred_at": prev.occurred_at,
+        "actor_id": None,
+        "actor_label": "x",
+        "action": "forged.event",
+        "object_type": "",
+        "object_id": "",
+        "changes": {},
+        "request_id": "",
+        "ip": "",
+        "user_agent": "",
+        "result": "success",
+    }
     digest = chain.event_hash(prev.hash, chain.canonical(**fields))
     AuditEvent.objects.create(prev_hash=prev.hash, hash=digest, **fields)
     result = audit_verify()
@@ -139,8 +156,10 @@ def test_checkpoint_not_rewritten_when_nothing_new(events):
 
 
 def test_sensitive_values_are_masked_or_hashed_in_changes():
-    changes = diff({"phone": "13812345678", "id_number": "440101199001011234", "password": "x"},
-                   {"phone": "13987654321", "id_number": "440101199001015678", "password": "y"})
+    changes = diff(
+        {"phone": "13812345678", "id_number": "440101199001011234", "password": "x"},
+        {"phone": "13987654321", "id_number": "440101199001015678", "password": "y"},
+    )
     assert changes["phone"] == {"before": "138****5678", "after": "139****4321"}
     assert "440101199001011234" not in str(changes)
     assert changes["password"]["after"] == "[omitted]"
@@ -162,32 +181,40 @@ class TestPostgresProtection:
         if connection.vendor != "postgresql":
             pytest.skip("PostgreSQL only")
 
-    @pytest.mark.parametrize("statement", [
-        "UPDATE audit_auditevent SET action = 'x'",
-        "DELETE FROM audit_auditevent",
-        "UPDATE audit_auditcheckpoint SET signature = 'x'",
-    ])
+    @pytest.mark.parametrize(
+        "statement",
+        [
+            "UPDATE audit_auditevent SET action = 'x'",
+            "DELETE FROM audit_auditevent",
+            "UPDATE audit_auditcheckpoint SET signature = 'x'",
+        ],
+    )
     def test_triggers_refuse_update_and_delete_even_for_the_owner(self, events, statement):
         audit_checkpoint_write()
         with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cur:
             cur.execute(statement)
 
-    @pytest.mark.parametrize("statement", [
-        "UPDATE audit_auditevent SET action = 'x'",
-        "DELETE FROM audit_auditevent",
-        "TRUNCATE audit_auditevent",
-        "TRUNCATE audit_auditcheckpoint",
-    ])
+    @pytest.mark.parametrize(
+        "statement",
+        [
+            "UPDATE audit_auditevent SET action = 'x'",
+            "DELETE FROM audit_auditevent",
+            "TRUNCATE audit_auditevent",
+            "TRUNCATE audit_auditcheckpoint",
+        ],
+    )
     def test_app_role_cannot_update_delete_or_truncate(self, events, statement):
         with connection.cursor() as cur:
-            cur.execute("DO $$ BEGIN CREATE ROLE baton_app_test NOLOGIN; "
-                        "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+            cur.execute(
+                "DO $$ BEGIN CREATE ROLE baton_app_test NOLOGIN; "
+                "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            )
         call_command("db_grant_app_role", "baton_app_test", stdout=__import__("io").StringIO())
         with connection.cursor() as cur:
             cur.execute("SET ROLE baton_app_test")
             try:
                 cur.execute("SELECT count(*) FROM audit_auditevent")  # reading is allowed
-                with pytest.raises(Exception, match="permission denied|append-only"), transaction.atomic():
+                with pytest.raises(Exception, match=r"permission denied|append-only"), transaction.atomic():
                     cur.execute(statement)
             finally:
                 cur.execute("RESET ROLE")

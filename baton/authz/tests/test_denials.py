@@ -6,8 +6,8 @@ import pytest
 
 from baton.alerts.models import Alert
 from baton.audit.models import AuditEvent
-from baton.authz.services import access_denied_record, grant_set
 from baton.authz.models import Role
+from baton.authz.services import access_denied_record, grant_set
 from baton.core import clock
 from baton.org.selectors import employees_visible_to
 
@@ -16,12 +16,16 @@ pytestmark = pytest.mark.django_db
 
 def deny(user, n=1):
     for _ in range(n):
-        access_denied_record(user=user, resource="employee", action="view", object_id="1", reason="out_of_scope")
+        access_denied_record(
+            user=user, resource="employee", action="view", object_id="1", reason="out_of_scope"
+        )
 
 
 def test_each_denial_is_audited(org):
     deny(org.user("S1101"), 2)
-    assert AuditEvent.objects.filter(action="access.denied", actor_label="S1101", result="denied").count() == 2
+    assert (
+        AuditEvent.objects.filter(action="access.denied", actor_label="S1101", result="denied").count() == 2
+    )
 
 
 def test_four_denials_raise_no_alert_five_raise_one(org):

@@ -57,7 +57,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         fields = _flatten(detail) if isinstance(detail, dict) else {"non_field_errors": _flatten(detail)}
-        response = error_response("invalid", _("Some fields are not valid."), fields, status.HTTP_400_BAD_REQUEST)
+        response = error_response(
+            "invalid", _("Some fields are not valid."), fields, status.HTTP_400_BAD_REQUEST
+        )
     else:
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else exc.default_code

@@ -45,8 +45,12 @@ class ScopedViewSet(viewsets.GenericViewSet):
     selector: Any = None
     permission_classes = [PolicyPermission]
     ACTION_GRANTS = {
-        "list": "view", "retrieve": "view", "create": "create", "update": "change",
-        "partial_update": "change", "destroy": "delete",
+        "list": "view",
+        "retrieve": "view",
+        "create": "create",
+        "update": "change",
+        "partial_update": "change",
+        "destroy": "delete",
     }
     action_policies: dict[str, str] = {}
 
@@ -63,8 +67,15 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def get_object(self) -> Any:
         lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        queryset = self.filter_queryset(self.get_queryset()) if self.action != "retrieve" else self.get_queryset()
-        obj = get_in_scope(queryset, user=self.request.user, resource=self.resource, action=self.grant_action,
-                           **{self.lookup_field: lookup})
+        queryset = (
+            self.filter_queryset(self.get_queryset()) if self.action != "retrieve" else self.get_queryset()
+        )
+        obj = get_in_scope(
+            queryset,
+            user=self.request.user,
+            resource=self.resource,
+            action=self.grant_action,
+            **{self.lookup_field: lookup},
+        )
         self.check_object_permissions(self.request, obj)
         return obj

@@ -214,6 +214,7 @@ def test_messages_follow_accept_language(hr, valid_employee, unchanged):
     assert english["fields"]["hire_date"][0].startswith("Date has wrong format.")
     with translation.override("zh-hans"):
         assert chinese["message"] == translation.gettext("Some fields are not valid.")
+    assert chinese["message"] != english["message"]
     assert chinese["fields"]["name"] == ["该字段是必填项。"]
     assert chinese["fields"]["hire_date"][0].startswith("日期格式错误。")
 

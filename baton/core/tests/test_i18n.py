@@ -17,7 +17,9 @@ def test_default_language_is_simplified_chinese():
 def test_every_message_has_a_chinese_translation():
     with PO.open("rb") as handle:
         catalog = read_po(handle)
-    missing = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
+    missing = [
+        m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))
+    ]
     assert missing == []
 
 

@@ -44,7 +44,9 @@ def test_demo_company_story_shape():
 def test_demo_logins_work_with_printed_password_and_totp():
     call_command("seed_demo", stdout=io.StringIO())
     creds = credentials()
-    assert login_password_check(employee_no="S1101", password=creds["S1101"]["password"]).step == LoginStep.DONE
+    assert (
+        login_password_check(employee_no="S1101", password=creds["S1101"]["password"]).step == LoginStep.DONE
+    )
     outcome = login_password_check(employee_no="H0001", password=creds["H0001"]["password"])
     assert outcome.step == LoginStep.MFA
     assert mfa_verify(user=outcome.user, code=pyotp.TOTP(creds["H0001"]["totp_secret"]).now())

@@ -9,7 +9,7 @@ from baton.audit.services import audit_checkpoint_write
 
 
 class Command(BaseCommand):
-    help = "Write a signed checkpoint of the audit chain head (--write) and/or export all checkpoints as JSON lines."
+    help = "Sign the audit chain head (--write) and/or export every checkpoint as JSON lines."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--write", action="store_true", help="sign the current head first")
@@ -18,7 +18,13 @@ class Command(BaseCommand):
         if options["write"]:
             audit_checkpoint_write()
         for cp in AuditCheckpoint.objects.order_by("seq"):
-            self.stdout.write(json.dumps({
-                "seq": cp.seq, "head_hash": cp.head_hash, "created_at": format_time(cp.created_at),
-                "signature": cp.signature,
-            }))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "seq": cp.seq,
+                        "head_hash": cp.head_hash,
+                        "created_at": format_time(cp.created_at),
+                        "signature": cp.signature,
+                    }
+                )
+            )

@@ -24,10 +24,17 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(role))
             for table in tables:
-                cursor.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {} TO {}").format(
-                    sql.Identifier(table), role))
+                cursor.execute(
+                    sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {} TO {}").format(
+                        sql.Identifier(table), role
+                    )
+                )
             for table in AUDIT_TABLES:
                 cursor.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.Identifier(table), role))
-                cursor.execute(sql.SQL("GRANT SELECT, INSERT ON {} TO {}").format(sql.Identifier(table), role))
-            cursor.execute(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(role))
+                cursor.execute(
+                    sql.SQL("GRANT SELECT, INSERT ON {} TO {}").format(sql.Identifier(table), role)
+                )
+            cursor.execute(
+                sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(role)
+            )
         self.stdout.write(f"granted {len(tables)} tables; audit tables are append-only for {options['role']}")

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-        parser.add_argument("--all", action="store_true", help="every demo employee, not only the fixed logins")
+        parser.add_argument(
+            "--all", action="store_true", help="every demo employee, not only the fixed logins"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         dataset = DemoDataset.objects.order_by("pk").first()
@@ -26,13 +28,15 @@ class Command(BaseCommand):
         rows: list[dict[str, Any]] = []
         for no in order:
             user = users[no]
-            rows.append({
-                "employee_no": no,
-                "name": user.display_name,
-                "roles": sorted(a.role.code for a in user.role_assignments.all()),
-                "password": demo_password(dataset.seed, no),
-                "totp_secret": demo_totp_secret(dataset.seed, no) if no in with_mfa else None,
-            })
+            rows.append(
+                {
+                    "employee_no": no,
+                    "name": user.display_name,
+                    "roles": sorted(a.role.code for a in user.role_assignments.all()),
+                    "password": demo_password(dataset.seed, no),
+                    "totp_secret": demo_totp_secret(dataset.seed, no) if no in with_mfa else None,
+                }
+            )
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return

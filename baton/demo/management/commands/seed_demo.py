@@ -14,8 +14,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--if-empty", action="store_true",
-                            help="do nothing (and succeed) when the database already holds employees")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (and succeed) when the database already holds employees",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Employee.objects.exists():
@@ -24,7 +27,7 @@ class Command(BaseCommand):
                 return
             raise CommandError("seed_demo needs an empty database (it already holds employees).")
         seed = options["seed"]
-        ctx = DemoContext(seed=seed, rng=random.Random(seed))  # noqa: S311 - demo data, not secrets
+        ctx = DemoContext(seed=seed, rng=random.Random(seed))
         with transaction.atomic():
             run_seeders(ctx)
             DemoDataset.objects.create(seed=seed)
