@@ -90,7 +90,7 @@ def pending_get(request: HttpRequest, *, step: str) -> Pending | None:
     if clock.now().timestamp() - float(data.get("at", 0)) > PENDING_LIFETIME:
         request.session.pop(PENDING_KEY, None)
         return None
-    user = User.objects.select_related("employee").filter(pk=data.get("user_id")).first()
+    user = User.objects.select_related("employee").filter(pk=int(data.get("user_id") or 0)).first()
     if user is None or not user.may_sign_in:
         request.session.pop(PENDING_KEY, None)
         return None
@@ -204,7 +204,7 @@ class MfaEnrolView(BatonViewMixin, TemplateView):
 
     def _who(self) -> tuple[User, Pending | None] | None:
         if self.request.user.is_authenticated:
-            return self.request.user, None  # type: ignore[return-value]
+            return self.request.user, None
         pending = pending_get(self.request, step=LoginStep.ENROL)
         return (pending.user, pending) if pending is not None else None
 
@@ -216,7 +216,8 @@ class MfaEnrolView(BatonViewMixin, TemplateView):
             sealed = crypto.decrypt(stored["sealed"], associated=f"enrol:{user.pk}")
         except crypto.DecryptionError:
             return None  # the key changed meanwhile: start the enrolment again
-        return json.loads(sealed)  # type: ignore[no-any-return]
+        enrolment: dict[str, str] = json.loads(sealed)
+        return enrolment
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         who = self._who()
@@ -319,8 +320,8 @@ class ApiTokenRevokeView(BatonViewMixin):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         token: ApiToken = get_in_scope(
-            api_tokens_of(user=request.user),
-            user=request.user,  # type: ignore[arg-type]
+            api_tokens_of(user=request.user),  # type: ignore[arg-type]
+            user=request.user,
             resource="api_token",
             action="revoke",
             pk=kwargs["pk"],

@@ -31,7 +31,7 @@ def grid_rows(resources: list[Resource], current: dict[tuple[str, str], str]) ->
     columns = grid_columns(resources)
     rows = []
     for res in resources:
-        cells = []
+        cells: list[dict[str, Any] | None] = []
         for action, _label in columns:
             if action not in res.actions:
                 cells.append(None)

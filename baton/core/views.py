@@ -6,8 +6,8 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseBase
 from django.views.generic import TemplateView
 from django.views.generic.base import ContextMixin, View
 
@@ -31,7 +31,7 @@ class BatonViewMixin(View):
             return self.write_policy
         return self.policy
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         policy = self.get_policy()
         if policy is None:
             raise ImproperlyConfigured(f"{type(self).__name__} declares no policy")
@@ -60,7 +60,7 @@ class ScopedObjectMixin(ContextMixin, BatonViewMixin):
     def get_scoped_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError
 
-    def get_object(self) -> Model:
+    def get_object(self) -> Any:
         policy = self.get_policy()
         assert policy is not None
         return get_in_scope(

@@ -30,13 +30,17 @@ class PlacementForm(forms.Form):
     """Where an employee sits: department, team and role in it, position, managers."""
 
     department = DepartmentChoiceField(label=_("Department"), queryset=Department.objects.none())
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+    team: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
     team_role = forms.ChoiceField(
         label=_("Team role"), choices=[("", "—"), *TeamRole.choices], required=False
     )
-    position = forms.ModelChoiceField(label=_("Position"), queryset=None, required=False)
-    manager = forms.ModelChoiceField(label=_("Manager"), queryset=None, required=False)
-    dotted_line_manager = forms.ModelChoiceField(
+    position: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Position"), queryset=None, required=False
+    )
+    manager: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Manager"), queryset=None, required=False
+    )
+    dotted_line_manager: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Dotted-line manager"), queryset=None, required=False
     )
 

@@ -105,7 +105,9 @@ class TeamDetailView(ScopedObjectMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         members = list(employees_visible_to(user=self.request.user).filter(team=self.object))
-        groups = [(label, [m for m in members if m.team_role == value]) for value, label in TeamRole.choices]
+        groups: list[tuple[Any, list[Employee]]] = [
+            (label, [m for m in members if m.team_role == value]) for value, label in TeamRole.choices
+        ]
         groups.append((_("No team role"), [m for m in members if not m.team_role]))
         ctx["groups"] = [(label, people) for label, people in groups if people]
         ctx["member_count"] = len(members)
