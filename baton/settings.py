@@ -218,6 +218,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    # WhiteNoise serves straight from the finders here; it only wants the folder to exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- API ------------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("BATON_MAX_BODY_BYTES", str(1024 * 1024)))
