@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from baton.audit import chain
 from baton.audit.models import GENESIS_HASH, AuditChainHead, AuditCheckpoint, AuditEvent
 
-_VERIFY_FIELDS = (
+AUDIT_EVENT_FIELDS = (
     "seq",
     "occurred_at",
     "actor_id",
@@ -73,12 +73,12 @@ def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
         rows: list[tuple[Any, ...]] = list(
             AuditEvent.objects.filter(seq__gte=expected_seq)
             .order_by("seq")
-            .values_list(*_VERIFY_FIELDS)[:chunk_size]
+            .values_list(*AUDIT_EVENT_FIELDS)[:chunk_size]
         )
         if not rows:
             break
         for row in rows:
-            values = dict(zip(_VERIFY_FIELDS, row, strict=True))
+            values = dict(zip(AUDIT_EVENT_FIELDS, row, strict=True))
             seq = values["seq"]
             if seq != expected_seq:
                 return VerifyResult(False, count, prev, expected_seq, _("event missing from the sequence"))

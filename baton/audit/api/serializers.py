@@ -3,27 +3,14 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from baton.audit.models import AuditCheckpoint, AuditEvent
+from baton.audit.selectors import AUDIT_EVENT_FIELDS
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = [
-            "seq",
-            "occurred_at",
-            "actor_id",
-            "actor_label",
-            "action",
-            "object_type",
-            "object_id",
-            "changes",
-            "request_id",
-            "ip",
-            "user_agent",
-            "result",
-            "prev_hash",
-            "hash",
-        ]
+        # The same fields the chain hashes, plus the hashes themselves.
+        fields = list(AUDIT_EVENT_FIELDS)
         read_only_fields = fields
 
 
