@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from baton.audit.services import audit_record, diff, snapshot
+from baton.authz.services import access_denied_record
 from baton.core import clock
 from baton.core.errors import InvalidInput
 from baton.org.models import (
@@ -24,6 +27,7 @@ from baton.org.models import (
     TeamRole,
     employee_no_validator,
 )
+from baton.org.selectors import employees_visible_to
 
 EMPLOYEE_FIELDS = (
     "employee_no",
@@ -224,6 +228,41 @@ def _check_placement(*, company: Company, department: Department, team: Team | N
         raise InvalidInput(fields=errors)
 
 
+class _OutsideScope(Exception):
+    """Raised inside a write's transaction to roll it back; reported as ``outside_scope``."""
+
+
+def _require_in_scope(*, actor: Any, employee: Employee, action: str) -> None:
+    """The record must lie in the actor's scope for ``action`` (system writes have no actor).
+
+    Scopes are query filters, so a write is checked against them once it is made, inside
+    its transaction: an HR user of a subsidiary cannot add people to the holding company,
+    and a department head cannot move someone out of the departments they manage.
+    """
+    if getattr(actor, "pk", None) is None:
+        return
+    if not employees_visible_to(user=actor, action=action).filter(pk=employee.pk).exists():
+        raise _OutsideScope(action)
+
+
+@contextlib.contextmanager
+def _scoped_write(*, actor: Any, action: str, object_id: str = "") -> Iterator[None]:
+    """A transaction that is rolled back, audited as denied and refused when the record
+    ends up outside the actor's scope."""
+    try:
+        with transaction.atomic():
+            yield
+    except _OutsideScope:
+        access_denied_record(
+            user=actor, resource="employee", action=action, object_id=object_id, reason="out_of_scope"
+        )
+        if action == "create":
+            message = _("You may not add employees to this company or department.")
+        else:
+            message = _("You may not move this employee outside the departments you manage.")
+        raise InvalidInput(message, code="outside_scope", fields={"department": [message]}) from None
+
+
 def employee_create(
     *,
     actor: Any,
@@ -241,14 +280,14 @@ def employee_create(
     email: str = "",
     status: str = EmployeeStatus.ONBOARDING,
 ) -> Employee:
-    """Add an employee record."""
+    """Add an employee record, inside the actor's ``employee.create`` scope."""
     employee_no = validate_employee_no(employee_no)
     _check_placement(company=company, department=department, team=team, team_role=team_role)
     if status not in (EmployeeStatus.ONBOARDING, EmployeeStatus.PROBATION, EmployeeStatus.ACTIVE):
         raise InvalidInput(
             fields={"status": [_("A new employee starts onboarding, on probation or active.")]}
         )
-    with transaction.atomic():
+    with _scoped_write(actor=actor, action="create"):
         if Employee.objects.filter(employee_no__iexact=employee_no).exists():
             raise InvalidInput(fields={"employee_no": [_("This employee number is taken.")]})
         try:
@@ -275,6 +314,7 @@ def employee_create(
             target=employee,
             changes=diff({}, snapshot(employee, EMPLOYEE_FIELDS)),
         )
+        _require_in_scope(actor=actor, employee=employee, action="create")
     return employee
 
 
@@ -285,8 +325,11 @@ def _label(value: Any) -> str:
 def employee_update(
     *, actor: Any, employee: Employee, reason: str = "", effective_on: dt.date | None = None, **changes: Any
 ) -> Employee:
-    """Change an employee's record. Department, team, position, manager and team-role changes
-    are kept as move history; status changes go through ``employee_status_change``."""
+    """Change an employee's record, who must stay inside the actor's ``employee.change`` scope.
+
+    Department, team, position, manager and team-role changes are kept as move history;
+    status changes go through ``employee_status_change``.
+    """
     allowed = set(EMPLOYEE_FIELDS) - {"status", "company", "employee_no"}
     unknown = set(changes) - allowed
     if unknown:
@@ -294,8 +337,9 @@ def employee_update(
             fields={name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
         )
     now = clock.now()
-    with transaction.atomic():
+    with _scoped_write(actor=actor, action="change", object_id=str(employee.pk)):
         employee = Employee.objects.select_for_update().get(pk=employee.pk)
+        _require_in_scope(actor=actor, employee=employee, action="change")
         before = snapshot(employee, EMPLOYEE_FIELDS)
         labels_before = {f: getattr(employee, f) for f in MOVE_FIELDS}
         for name, value in changes.items():
@@ -333,6 +377,7 @@ def employee_update(
                 target=employee,
                 changes=changed | ({"reason": reason} if reason else {}),
             )
+        _require_in_scope(actor=actor, employee=employee, action="change")
     return employee
 
 
@@ -382,3 +427,100 @@ def employee_status_change(
 
             sessions_revoke_all(actor=actor, user=employee.user, reason="employee_left")
     return employee
+
+
+_UNCHANGED: Any = object()
+
+
+def company_update(
+    *,
+    actor: Any,
+    company: Company,
+    name: str | None = None,
+    short_name: str | None = None,
+    parent: Company | None = _UNCHANGED,
+    founded_on: dt.date | None = _UNCHANGED,
+) -> Company:
+    """Rename a company, or change its holding company or founding date."""
+    fields = ("name", "short_name", "parent", "founded_on")
+    with transaction.atomic():
+        company = Company.objects.select_for_update().get(pk=company.pk)
+        before = snapshot(company, fields)
+        if name is not None and name != company.name:
+            if Company.objects.filter(name=name).exclude(pk=company.pk).exists():
+                raise InvalidInput(fields={"name": [_("A company with this name exists already.")]})
+            company.name = name
+        if short_name is not None:
+            company.short_name = short_name
+        if parent is not _UNCHANGED:
+            if parent is not None and _is_below(parent, company):
+                raise InvalidInput(fields={"parent": [_("A company cannot belong to itself.")]})
+            company.parent = parent
+        if founded_on is not _UNCHANGED:
+            company.founded_on = founded_on
+        company.save()
+        changes = diff(before, snapshot(company, fields))
+        if changes:
+            audit_record(actor=actor, action="org.company_changed", target=company, changes=changes)
+    return company
+
+
+def _is_below(candidate: Company, company: Company) -> bool:
+    """Whether ``candidate`` is ``company`` or one of its subsidiaries (at any depth)."""
+    seen: set[int] = set()
+    node: Company | None = candidate
+    while node is not None and node.pk not in seen:
+        if node.pk == company.pk:
+            return True
+        seen.add(node.pk)
+        node = node.parent
+    return False
+
+
+def position_update(
+    *,
+    actor: Any,
+    position: Position,
+    name: str | None = None,
+    code: str | None = None,
+    is_sales: bool | None = None,
+) -> Position:
+    """Rename a position, change its code, or mark it as a sales position."""
+    fields = ("name", "code", "is_sales")
+    with transaction.atomic():
+        position = Position.objects.select_for_update().get(pk=position.pk)
+        before = snapshot(position, fields)
+        if code is not None and code != position.code:
+            taken = Position.objects.filter(company_id=position.company_id, code=code)
+            if taken.exclude(pk=position.pk).exists():
+                raise InvalidInput(fields={"code": [_("A position with this code exists already.")]})
+            position.code = code
+        if name is not None:
+            position.name = name
+        if is_sales is not None:
+            position.is_sales = is_sales
+        position.save()
+        changes = diff(before, snapshot(position, fields))
+        if changes:
+            audit_record(actor=actor, action="org.position_changed", target=position, changes=changes)
+    return position
+
+
+# The masked fields a reveal shows in clear.
+REVEALED_FIELDS = ("phone", "email")
+
+
+def employee_reveal_contact(*, actor: Any, employee: Employee) -> dict[str, str]:
+    """The employee's phone and e-mail in clear, for a caller allowed to ``reveal`` them.
+
+    The caller has checked the grant and scope (the employee comes from a scoped
+    selector); this records who saw what, in the same transaction.
+    """
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="employee.reveal",
+            target=employee,
+            changes={"fields": list(REVEALED_FIELDS)},
+        )
+    return {name: getattr(employee, name) for name in REVEALED_FIELDS}

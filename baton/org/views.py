@@ -33,9 +33,6 @@ from baton.org.forms import (
     employee_edit_initial,
 )
 from baton.org.models import Department, Employee, EmployeeMove, EmployeeStatus, Team, TeamRole
-from baton.org.reveal import employee_reveal_contact
-from baton.org.scoped_create import employee_create_in_scope
-from baton.org.scoped_update import employee_update_in_scope
 from baton.org.selectors import (
     companies_visible_to,
     departments_visible_to,
@@ -45,7 +42,12 @@ from baton.org.selectors import (
     positions_visible_to,
     teams_visible_to,
 )
-from baton.org.services import employee_status_change
+from baton.org.services import (
+    employee_create,
+    employee_reveal_contact,
+    employee_status_change,
+    employee_update,
+)
 
 EMPLOYEES_PER_PAGE = 50
 MEMBERS_SHOWN = 50
@@ -262,7 +264,7 @@ class EmployeeCreateView(BatonTemplateView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                employee = employee_create_in_scope(
+                employee = employee_create(
                     actor=request.user,
                     company=data["department"].company,
                     employee_no=data["employee_no"],
@@ -302,7 +304,7 @@ class EmployeeEditView(ScopedObjectMixin, TemplateView):
         form = EmployeeEditForm(request.POST, user=request.user, employee=self.object)
         if form.is_valid():
             try:
-                employee_update_in_scope(
+                employee_update(
                     actor=request.user,
                     employee=self.object,
                     reason=form.cleaned_data["reason"],

@@ -16,8 +16,6 @@ from baton.core.api.viewsets import BatonAPIView, ScopedViewSet
 from baton.core.policy import requires
 from baton.org.api import serializers as s
 from baton.org.filters import EmployeeFilterSet
-from baton.org.reveal import employee_reveal_contact
-from baton.org.scoped_create import employee_create_in_scope
 from baton.org.selectors import (
     companies_visible_to,
     departments_visible_to,
@@ -29,15 +27,18 @@ from baton.org.selectors import (
 )
 from baton.org.services import (
     company_create,
+    company_update,
     department_create,
     department_update,
+    employee_create,
+    employee_reveal_contact,
     employee_status_change,
     employee_update,
     position_create,
+    position_update,
     team_create,
     team_update,
 )
-from baton.org.structure import company_update, position_update
 
 
 def _valid(
@@ -70,7 +71,7 @@ class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     @extend_schema(request=s.EmployeeCreateSerializer, responses={201: s.EmployeeSerializer})
     def create(self, request: Request) -> Response:
         data = _valid(s.EmployeeCreateSerializer, request, self)
-        employee = employee_create_in_scope(actor=request.user, **data)
+        employee = employee_create(actor=request.user, **data)
         return Response(self.get_serializer(employee).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EmployeeUpdateSerializer, responses=s.EmployeeSerializer)
