@@ -27,7 +27,7 @@ from django.views.generic import TemplateView
 from baton.accounts.forms import EnrolConfirmForm, LoginForm, OtpForm
 from baton.accounts.middleware import LOGIN_TIME_KEY
 from baton.accounts.models import ApiToken, User
-from baton.accounts.security import api_tokens_of, recovery_codes_left
+from baton.accounts.selectors import api_tokens_of, recovery_codes_left
 from baton.accounts.services import (
     LoginStep,
     api_token_revoke,

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 
 from baton.alerts.forms import AlertTransitionForm
 from baton.alerts.models import Alert, AlertStatus
-from baton.alerts.selectors import alerts_visible_to
+from baton.alerts.selectors import alert_counts_by_status, alerts_visible_to
 from baton.alerts.services import alert_transition
-from baton.alerts.summary import alert_counts_by_status
 from baton.authz.selectors import user_can
 from baton.core.errors import BatonError
 from baton.core.policy import requires

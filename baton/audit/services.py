@@ -12,6 +12,7 @@ from django.db import models, transaction
 
 from baton.audit import chain
 from baton.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent, AuditResult
+from baton.audit.selectors import VerifyResult, audit_verify
 from baton.core import clock, context
 from baton.core.crypto import keyed_hash
 from baton.core.masking import mask_email, mask_id_number, mask_phone
@@ -168,3 +169,26 @@ def audit_checkpoint_write(*, now: dt.datetime | None = None) -> AuditCheckpoint
             created_at=moment,
             signature=chain.checkpoint_signature(seq=head.seq, head_hash=head.hash, created_at=moment),
         )
+
+
+def audit_chain_verify(*, actor: Any) -> VerifyResult:
+    """Recompute the whole chain (see ``audit_verify``) and record that ``actor`` did so.
+
+    The ``audit.verified`` event is appended after the check, so it is not covered by the
+    result it reports; the next verification covers it.
+    """
+    result = audit_verify()
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="audit.verified",
+            object_type="audit.chain",
+            changes={
+                "ok": result.ok,
+                "count": result.count,
+                "head_hash": result.head_hash,
+                "first_bad_seq": result.first_bad_seq,
+            },
+            result=AuditResult.SUCCESS if result.ok else AuditResult.FAILURE,
+        )
+    return result

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from baton.audit.filters import AuditEventFilterSet
 from baton.audit.models import AuditEvent
 from baton.audit.selectors import audit_events_for_object
-from baton.audit.verification import audit_chain_verify
+from baton.audit.services import audit_chain_verify
 from baton.authz.selectors import user_can
 from baton.core.policy import requires
 from baton.core.views import BatonTemplateView, BatonViewMixin

@@ -12,13 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from baton.accounts.models import User
-from baton.authz.assignments import accounts_for_role_admin, role_holders, roles_of, roles_with_counts
 from baton.authz.forms import RoleForm, UserRolesForm, grid_columns, grid_read, grid_rows
-from baton.authz.grid import role_grid_save
 from baton.authz.models import Role, Scope
 from baton.authz.registry import all_resources
-from baton.authz.selectors import roles_all, user_can
-from baton.authz.services import user_roles_set
+from baton.authz.selectors import (
+    accounts_for_role_admin,
+    role_holders,
+    roles_all,
+    roles_of,
+    roles_with_counts,
+    user_can,
+)
+from baton.authz.services import role_grid_save, user_roles_set
 from baton.core.errors import BatonError
 from baton.core.forms import form_add_service_error
 from baton.core.policy import requires

@@ -87,9 +87,8 @@ class DashboardView(BatonTemplateView):
     template_name = "core/dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from baton.alerts.summary import alerts_open_count
-        from baton.authz.assignments import roles_of
-        from baton.authz.selectors import user_can
+        from baton.alerts.selectors import alerts_open_count
+        from baton.authz.selectors import roles_of, user_can
 
         ctx = super().get_context_data(**kwargs)
         user = self.request.user

@@ -15,7 +15,7 @@ from baton.audit.api.serializers import (
     AuditVerifySerializer,
 )
 from baton.audit.models import AuditCheckpoint, AuditEvent
-from baton.audit.verification import audit_chain_verify
+from baton.audit.services import audit_chain_verify
 from baton.authz.selectors import restrict
 from baton.core.api.serializers import StrictSerializer
 from baton.core.api.viewsets import BatonAPIView, ScopedViewSet

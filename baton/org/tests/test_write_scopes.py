@@ -22,7 +22,9 @@ def head_may_change_department(org):
 
 
 def test_department_head_moves_within_the_department(org, head_may_change_department):
-    employee_update(actor=head_may_change_department, employee=org.employees["S1101"], team=org.teams["south2"])
+    employee_update(
+        actor=head_may_change_department, employee=org.employees["S1101"], team=org.teams["south2"]
+    )
     assert Employee.objects.get(employee_no="S1101").team == org.teams["south2"]
 
 

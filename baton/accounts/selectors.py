@@ -1,4 +1,4 @@
-"""Reading a user's own sign-in security: MFA, recovery codes, API tokens (the security page)."""
+"""Reading accounts: a user's own sign-in security (MFA, recovery codes, API tokens)."""
 
 from __future__ import annotations
 
