@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
 
 from baton.accounts.models import User
 from baton.authz.forms import RoleForm, UserRolesForm, grid_columns, grid_read, grid_rows
@@ -27,7 +26,7 @@ from baton.authz.services import role_grid_save, user_roles_set
 from baton.core.errors import BatonError
 from baton.core.forms import form_add_service_error
 from baton.core.policy import requires
-from baton.core.views import BatonTemplateView, ScopedObjectMixin
+from baton.core.views import BatonTemplateView, ScopedObjectMixin, ServiceFormView
 
 
 class RoleListView(BatonTemplateView):
@@ -38,7 +37,7 @@ class RoleListView(BatonTemplateView):
         return super().get_context_data(roles=roles_with_counts(), **kwargs)
 
 
-class RoleDetailView(ScopedObjectMixin, TemplateView):
+class RoleDetailView(ScopedObjectMixin, ServiceFormView):
     """A role's grants as a grid of resources × actions; saving needs ``role.change``."""
 
     policy = requires("role", "view")
@@ -50,32 +49,27 @@ class RoleDetailView(ScopedObjectMixin, TemplateView):
     def get_scoped_queryset(self) -> QuerySet[Role]:
         return roles_all()
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = RoleForm(initial={"name": self.object.name, "requires_mfa": self.object.requires_mfa})
-        return self.render_to_response(self.get_context_data(form=form))
+    def get_form(self, data: Any = None) -> RoleForm:
+        if data is not None:
+            return RoleForm(data)
+        return RoleForm(initial={"name": self.object.name, "requires_mfa": self.object.requires_mfa})
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = RoleForm(request.POST)
-        resources = all_resources()
-        wanted = grid_read(request.POST, resources)
-        if form.is_valid():
-            try:
-                changed = role_grid_save(
-                    actor=request.user,
-                    role=self.object,
-                    name=form.cleaned_data["name"],
-                    requires_mfa=form.cleaned_data["requires_mfa"],
-                    grants=wanted,
-                )
-            except BatonError as exc:
-                form_add_service_error(form, exc)
-            else:
-                messages.success(
-                    request, _("The role was saved (%(count)d grants changed).") % {"count": changed}
-                )
-                return redirect("authz:role_detail", pk=self.object.pk)
-        shown = {cell: scope for cell, scope in wanted.items() if scope is not None}
-        return self.render_to_response(self.get_context_data(form=form, grid=shown))
+    def perform(self, form: RoleForm) -> HttpResponse:
+        changed = role_grid_save(
+            actor=self.request.user,
+            role=self.object,
+            name=form.cleaned_data["name"],
+            requires_mfa=form.cleaned_data["requires_mfa"],
+            grants=grid_read(self.request.POST, all_resources()),
+        )
+        messages.success(
+            self.request, _("The role was saved (%(count)d grants changed).") % {"count": changed}
+        )
+        return redirect("authz:role_detail", pk=self.object.pk)
+
+    def invalid_context(self, form: RoleForm) -> dict[str, Any]:
+        wanted = grid_read(self.request.POST, all_resources())
+        return {"grid": {cell: scope for cell, scope in wanted.items() if scope is not None}}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -91,7 +85,7 @@ class RoleDetailView(ScopedObjectMixin, TemplateView):
         return ctx
 
 
-class UserRolesView(ScopedObjectMixin, TemplateView):
+class UserRolesView(ScopedObjectMixin, ServiceFormView):
     """Which roles one login account holds."""
 
     policy = requires("role", "change")
@@ -102,10 +96,16 @@ class UserRolesView(ScopedObjectMixin, TemplateView):
     def get_scoped_queryset(self) -> QuerySet[User]:
         return accounts_for_role_admin()
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get_form(self, data: Any = None) -> UserRolesForm:
+        if data is not None:
+            return UserRolesForm(data, roles=list(roles_all()))
         held = list(roles_of(user=self.object).values_list("code", flat=True))
-        form = UserRolesForm(roles=list(roles_all()), initial={"roles": held})
-        return self.render_to_response(self.get_context_data(form=form))
+        return UserRolesForm(roles=list(roles_all()), initial={"roles": held})
+
+    def perform(self, form: UserRolesForm) -> HttpResponse:
+        user_roles_set(actor=self.request.user, user=self.object, role_codes=form.cleaned_data["roles"])
+        messages.success(self.request, _("The roles of %(no)s were saved.") % {"no": self.object.employee_no})
+        return redirect("authz:user_roles", pk=self.object.pk)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = UserRolesForm(request.POST, roles=list(roles_all()))

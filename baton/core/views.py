@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views.generic import TemplateView
 from django.views.generic.base import ContextMixin, View
 
+from baton.core.errors import BatonError
+from baton.core.forms import form_add_service_error
 from baton.core.policy import AUTHENTICATED, Policy, deny, get_in_scope
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -45,6 +48,37 @@ class BatonViewMixin(View):
 
     def prepare(self) -> None:
         """Runs once the policy allows the request, before the handler (loads objects)."""
+
+
+class ServiceFormView(TemplateView):
+    """A page with one form whose POST calls one service.
+
+    Subclasses give ``get_form(data)`` and ``perform(form)``: ``perform`` calls the service
+    and returns the response (a redirect after a success message, usually). A refusal from
+    the service (``BatonError``) shows on the form, and nothing is saved.
+    """
+
+    def get_form(self, data: Any = None) -> forms.Form:
+        raise NotImplementedError
+
+    def perform(self, form: Any) -> HttpResponse:
+        raise NotImplementedError
+
+    def invalid_context(self, form: Any) -> dict[str, Any]:
+        """Extra context when the form comes back with errors."""
+        return {}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=self.get_form()))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                return self.perform(form)
+            except BatonError as exc:
+                form_add_service_error(form, exc)
+        return self.render_to_response(self.get_context_data(form=form, **self.invalid_context(form)))
 
 
 class BatonTemplateView(BatonViewMixin, TemplateView):

@@ -20,11 +20,9 @@ from django.views.generic import TemplateView
 
 from baton.audit.selectors import audit_events_for_object
 from baton.authz.selectors import user_can
-from baton.core.errors import BatonError
-from baton.core.forms import form_add_service_error
 from baton.core.masking import mask_email, mask_phone
 from baton.core.policy import requires
-from baton.core.views import BatonTemplateView, ScopedObjectMixin
+from baton.core.views import BatonTemplateView, BatonViewMixin, ScopedObjectMixin, ServiceFormView
 from baton.org.filters import EmployeeFilterSet
 from baton.org.forms import (
     EmployeeCreateForm,
@@ -250,40 +248,33 @@ class EmployeeRevealView(ScopedObjectMixin, TemplateView):
         return render(request, detail.template_name, detail.get_context_data(revealed=revealed))
 
 
-class EmployeeCreateView(BatonTemplateView):
+class EmployeeCreateView(BatonViewMixin, ServiceFormView):
     """Add an employee record."""
 
     policy = requires("employee", "create")
     template_name = "org/employee_form.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self.render_to_response(self.get_context_data(form=EmployeeCreateForm(user=request.user)))
+    def get_form(self, data: Any = None) -> EmployeeCreateForm:
+        return EmployeeCreateForm(data, user=self.request.user)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = EmployeeCreateForm(request.POST, user=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                employee = employee_create(
-                    actor=request.user,
-                    company=data["department"].company,
-                    employee_no=data["employee_no"],
-                    name=data["name"],
-                    hire_date=data["hire_date"],
-                    status=data["status"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    **form.placement(),
-                )
-            except BatonError as exc:
-                form_add_service_error(form, exc)
-            else:
-                messages.success(request, _("Employee %(no)s was added.") % {"no": employee.employee_no})
-                return redirect("org:employee_detail", pk=employee.pk)
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form: EmployeeCreateForm) -> HttpResponse:
+        data = form.cleaned_data
+        employee = employee_create(
+            actor=self.request.user,
+            company=data["department"].company,
+            employee_no=data["employee_no"],
+            name=data["name"],
+            hire_date=data["hire_date"],
+            status=data["status"],
+            phone=data["phone"],
+            email=data["email"],
+            **form.placement(),
+        )
+        messages.success(self.request, _("Employee %(no)s was added.") % {"no": employee.employee_no})
+        return redirect("org:employee_detail", pk=employee.pk)
 
 
-class EmployeeEditView(ScopedObjectMixin, TemplateView):
+class EmployeeEditView(ScopedObjectMixin, ServiceFormView):
     """Change an employee's record; placement changes become move history."""
 
     policy = requires("employee", "change")
@@ -294,32 +285,25 @@ class EmployeeEditView(ScopedObjectMixin, TemplateView):
     def get_scoped_queryset(self) -> QuerySet[Employee]:
         return employees_visible_to(user=self.request.user, action="change")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = EmployeeEditForm(
-            user=request.user, employee=self.object, initial=employee_edit_initial(self.object)
+    def get_form(self, data: Any = None) -> EmployeeEditForm:
+        if data is not None:
+            return EmployeeEditForm(data, user=self.request.user, employee=self.object)
+        initial = employee_edit_initial(self.object)
+        return EmployeeEditForm(user=self.request.user, employee=self.object, initial=initial)
+
+    def perform(self, form: EmployeeEditForm) -> HttpResponse:
+        employee_update(
+            actor=self.request.user,
+            employee=self.object,
+            reason=form.cleaned_data["reason"],
+            effective_on=form.cleaned_data["effective_on"],
+            **form.changes(),
         )
-        return self.render_to_response(self.get_context_data(form=form))
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = EmployeeEditForm(request.POST, user=request.user, employee=self.object)
-        if form.is_valid():
-            try:
-                employee_update(
-                    actor=request.user,
-                    employee=self.object,
-                    reason=form.cleaned_data["reason"],
-                    effective_on=form.cleaned_data["effective_on"],
-                    **form.changes(),
-                )
-            except BatonError as exc:
-                form_add_service_error(form, exc)
-            else:
-                messages.success(request, _("The record was saved."))
-                return redirect("org:employee_detail", pk=self.object.pk)
-        return self.render_to_response(self.get_context_data(form=form))
+        messages.success(self.request, _("The record was saved."))
+        return redirect("org:employee_detail", pk=self.object.pk)
 
 
-class EmployeeStatusView(ScopedObjectMixin, TemplateView):
+class EmployeeStatusView(ScopedObjectMixin, ServiceFormView):
     """Move an employee to the next status (probation, active, resigning, left)."""
 
     policy = requires("employee", "change")
@@ -330,23 +314,16 @@ class EmployeeStatusView(ScopedObjectMixin, TemplateView):
     def get_scoped_queryset(self) -> QuerySet[Employee]:
         return employees_visible_to(user=self.request.user, action="change")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self.render_to_response(self.get_context_data(form=EmployeeStatusForm(employee=self.object)))
+    def get_form(self, data: Any = None) -> EmployeeStatusForm:
+        return EmployeeStatusForm(data, employee=self.object)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = EmployeeStatusForm(request.POST, employee=self.object)
-        if form.is_valid():
-            try:
-                employee_status_change(
-                    actor=request.user,
-                    employee=self.object,
-                    status=form.cleaned_data["status"],
-                    reason=form.cleaned_data["reason"],
-                    effective_on=form.cleaned_data["effective_on"],
-                )
-            except BatonError as exc:
-                form_add_service_error(form, exc)
-            else:
-                messages.success(request, _("The status was changed."))
-                return redirect("org:employee_detail", pk=self.object.pk)
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form: EmployeeStatusForm) -> HttpResponse:
+        employee_status_change(
+            actor=self.request.user,
+            employee=self.object,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+            effective_on=form.cleaned_data["effective_on"],
+        )
+        messages.success(self.request, _("The status was changed."))
+        return redirect("org:employee_detail", pk=self.object.pk)
