@@ -244,23 +244,30 @@ def _new_recovery_codes(user: User) -> list[str]:
 
 
 def mfa_enrol_confirm(*, user: User, code: str) -> list[str]:
-    """Confirm enrolment with a first code; returns the recovery codes (shown once)."""
+    """Confirm enrolment with a first code; returns the recovery codes (shown once).
+
+    A wrong code is audited as denied and the refusal raised after that record commits.
+    """
     now = clock.now()
+    codes: list[str] = []
     with transaction.atomic():
         device = TotpDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
         if device is None:
             raise InvalidInput(_("Start MFA set-up first."), code="mfa_not_started")
         step = _matching_step(_totp(device), code, now)
-        if step is None:
-            audit_record(actor=user, action="auth.mfa_enrol", target=user, result=AuditResult.DENIED)
+        if step is not None:
+            device.confirmed = True
+            device.last_step = step
+            device.save(update_fields=["confirmed", "last_step"])
+            codes = _new_recovery_codes(user)
+        audit_record(
+            actor=user,
+            action="auth.mfa_enrol",
+            target=user,
+            result=AuditResult.SUCCESS if step is not None else AuditResult.DENIED,
+        )
     if step is None:
         raise InvalidInput(fields={"code": [_("The code is not correct. Check the time on your phone.")]})
-    with transaction.atomic():
-        device.confirmed = True
-        device.last_step = step
-        device.save(update_fields=["confirmed", "last_step"])
-        codes = _new_recovery_codes(user)
-        audit_record(actor=user, action="auth.mfa_enrol", target=user)
     return codes
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from baton.authz.selectors import restrict
 from baton.org.models import Company, Department, Employee, EmployeeMove, Position, Team
@@ -47,10 +47,9 @@ def org_tree(*, user: Any) -> list[dict[str, Any]]:
             Prefetch("teams", queryset=Team.objects.select_related("lead").order_by("name"))
         )
     )
-    from django.db.models import Count
-
     counts = dict(
-        Employee.objects.exclude(status="left")
+        Employee.objects.filter(department_id__in=[d.pk for d in departments])
+        .exclude(status="left")
         .values("department_id")
         .annotate(n=Count("id"))
         .values_list("department_id", "n")

@@ -95,6 +95,7 @@ def test_enrolment_needs_a_correct_first_code(org):
         services.mfa_enrol_confirm(
             user=user, code="000000" if pyotp.TOTP(start.secret).now() != "000000" else "111111"
         )
+    assert AuditEvent.objects.filter(action="auth.mfa_enrol", result="denied", actor_id=user.pk).exists()
     codes = services.mfa_enrol_confirm(user=user, code=pyotp.TOTP(start.secret).now())
     assert len(codes) == services.RECOVERY_CODE_COUNT
     assert services.user_has_mfa(user=user)
