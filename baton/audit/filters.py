@@ -1,4 +1,4 @@
-"""Filters for the audit trail, for the audit log page (and for the API, when it adopts it)."""
+"""Filters for the audit trail, shared by the audit log page and the API."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
     """Who (工号), what (action, object), when (Asia/Shanghai local time) and with which result."""
 
     actor_label = django_filters.CharFilter(label=_("Actor (工号)"), lookup_expr="iexact")
+    actor_id = django_filters.NumberFilter(label=_("Actor id"), widget=forms.HiddenInput)
     action = django_filters.CharFilter(
         label=_("Action"),
         method="filter_action",
@@ -35,7 +36,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = AuditEvent
-        fields = ["actor_label", "action", "object_type", "object_id", "result", "since", "until"]
+        fields = ["actor_label", "actor_id", "action", "object_type", "object_id", "result", "since", "until"]
 
     def filter_action(self, queryset: QuerySet[AuditEvent], name: str, value: Any) -> QuerySet[AuditEvent]:
         value = (value or "").strip()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from baton.audit import chain
 from baton.audit.models import GENESIS_HASH, AuditChainHead, AuditCheckpoint, AuditEvent
+from baton.authz.selectors import restrict
 
 AUDIT_EVENT_FIELDS = (
     "seq",
@@ -43,6 +44,16 @@ class VerifyResult:
         if self.ok:
             return f"OK {self.count} events, head {self.head_hash}"
         return f"FAIL at seq {self.first_bad_seq}: {self.reason}"
+
+
+def audit_events_visible_to(*, user: Any, action: str = "view") -> QuerySet[AuditEvent]:
+    """The audit trail, newest first, for holders of the ``audit`` grant."""
+    return restrict(AuditEvent.objects.order_by("-seq"), user=user, resource="audit", action=action)
+
+
+def audit_checkpoints_visible_to(*, user: Any, action: str = "verify") -> QuerySet[AuditCheckpoint]:
+    """Signed checkpoints, oldest first, for those who may verify the trail."""
+    return restrict(AuditCheckpoint.objects.order_by("seq"), user=user, resource="audit", action=action)
 
 
 def audit_events_for_object(*, object_type: str, object_id: str) -> QuerySet[AuditEvent]:

@@ -12,8 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from baton.audit.filters import AuditEventFilterSet
-from baton.audit.models import AuditEvent
-from baton.audit.selectors import audit_events_for_object
+from baton.audit.selectors import audit_events_for_object, audit_events_visible_to
 from baton.audit.services import audit_chain_verify
 from baton.authz.selectors import user_can
 from baton.core.policy import requires
@@ -37,7 +36,9 @@ class AuditEventListView(BatonTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         # The trail is not scoped data: holders of audit.view see all of it.
-        filterset = AuditEventFilterSet(self.request.GET, queryset=AuditEvent.objects.order_by("-seq"))
+        filterset = AuditEventFilterSet(
+            self.request.GET, queryset=audit_events_visible_to(user=self.request.user)
+        )
         page = Paginator(filterset.qs, EVENTS_PER_PAGE).get_page(self.request.GET.get("page"))
         ctx.update(
             filterset=filterset,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
 from baton.accounts.models import User
 from baton.authz import registry
 from baton.authz.actor import actor_for
-from baton.authz.models import Grant, Role
+from baton.authz.models import Grant, Role, RoleAssignment
 
 M = TypeVar("M", bound=Model)
 
@@ -44,8 +44,14 @@ def user_can(*, user: Any, resource: str, action: str) -> bool:
 
 
 def roles_all() -> QuerySet[Role]:
-    """Every role with its grants, for the role administration screens."""
-    return Role.objects.prefetch_related("grants").order_by("code")
+    """Every role with its grants in a stable order (choices in role forms)."""
+    grants = Grant.objects.order_by("resource", "action")
+    return Role.objects.prefetch_related(Prefetch("grants", queryset=grants)).order_by("code")
+
+
+def roles_visible_to(*, user: Any, action: str = "view") -> QuerySet[Role]:
+    """Roles with their grants, for holders of the ``role`` grant (administrators by default)."""
+    return restrict(roles_all(), user=user, resource="role", action=action)
 
 
 def grants_of(*, role: Role) -> QuerySet[Grant]:
@@ -69,6 +75,10 @@ def role_holders(*, role: Role) -> QuerySet[User]:
     return User.objects.filter(role_assignments__role=role).select_related("employee").order_by("employee_no")
 
 
-def accounts_for_role_admin() -> QuerySet[User]:
-    """Login accounts whose roles an administrator may set (roles are not scoped data)."""
-    return User.objects.select_related("employee").prefetch_related("role_assignments__role")
+def accounts_for_role_admin(*, user: Any, action: str = "view") -> QuerySet[User]:
+    """Login accounts with their roles, for holders of the ``role`` grant (roles are set
+    company-wide by administrators, so this resource has no narrower scope)."""
+    accounts = User.objects.select_related("employee").prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("role"))
+    )
+    return restrict(accounts, user=user, resource="role", action=action)

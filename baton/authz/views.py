@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -19,12 +19,11 @@ from baton.authz.selectors import (
     role_holders,
     roles_all,
     roles_of,
+    roles_visible_to,
     roles_with_counts,
     user_can,
 )
 from baton.authz.services import role_grid_save, user_roles_set
-from baton.core.errors import BatonError
-from baton.core.forms import form_add_service_error
 from baton.core.policy import requires
 from baton.core.views import BatonTemplateView, ScopedObjectMixin, ServiceFormView
 
@@ -47,7 +46,7 @@ class RoleDetailView(ScopedObjectMixin, ServiceFormView):
     object: Role
 
     def get_scoped_queryset(self) -> QuerySet[Role]:
-        return roles_all()
+        return roles_visible_to(user=self.request.user)
 
     def get_form(self, data: Any = None) -> RoleForm:
         if data is not None:
@@ -94,7 +93,7 @@ class UserRolesView(ScopedObjectMixin, ServiceFormView):
     object: User
 
     def get_scoped_queryset(self) -> QuerySet[User]:
-        return accounts_for_role_admin()
+        return accounts_for_role_admin(user=self.request.user, action="change")
 
     def get_form(self, data: Any = None) -> UserRolesForm:
         if data is not None:
@@ -106,17 +105,3 @@ class UserRolesView(ScopedObjectMixin, ServiceFormView):
         user_roles_set(actor=self.request.user, user=self.object, role_codes=form.cleaned_data["roles"])
         messages.success(self.request, _("The roles of %(no)s were saved.") % {"no": self.object.employee_no})
         return redirect("authz:user_roles", pk=self.object.pk)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = UserRolesForm(request.POST, roles=list(roles_all()))
-        if form.is_valid():
-            try:
-                user_roles_set(actor=request.user, user=self.object, role_codes=form.cleaned_data["roles"])
-            except BatonError as exc:
-                form_add_service_error(form, exc)
-            else:
-                messages.success(
-                    request, _("The roles of %(no)s were saved.") % {"no": self.object.employee_no}
-                )
-                return redirect("authz:user_roles", pk=self.object.pk)
-        return self.render_to_response(self.get_context_data(form=form))

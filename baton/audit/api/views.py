@@ -2,34 +2,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from baton.audit.api.filters import AuditEventFilterSet
 from baton.audit.api.serializers import (
     AuditCheckpointSerializer,
     AuditEventSerializer,
     AuditVerifySerializer,
 )
-from baton.audit.models import AuditCheckpoint, AuditEvent
+from baton.audit.filters import AuditEventFilterSet
+from baton.audit.selectors import audit_checkpoints_visible_to, audit_events_visible_to
 from baton.audit.services import audit_chain_verify
-from baton.authz.selectors import restrict
 from baton.core.api.serializers import StrictSerializer
 from baton.core.api.viewsets import BatonAPIView, ScopedViewSet
 from baton.core.policy import requires
-
-
-def audit_events_for_api(*, user: Any, action: str = "view") -> QuerySet[AuditEvent]:
-    """The audit trail, newest first, for holders of the ``audit`` grant."""
-    return restrict(AuditEvent.objects.order_by("-seq"), user=user, resource="audit", action=action)
-
-
-def audit_checkpoints_for_api(*, user: Any, action: str = "verify") -> QuerySet[AuditCheckpoint]:
-    """Signed checkpoints, oldest first, for those who may verify the trail."""
-    return restrict(AuditCheckpoint.objects.order_by("seq"), user=user, resource="audit", action=action)
 
 
 @extend_schema(tags=["audit"])
@@ -37,7 +25,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     """The hash-chained audit trail (``audit.view``), addressed by sequence number."""
 
     resource = "audit"
-    selector = audit_events_for_api
+    selector = audit_events_visible_to
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilterSet
     ordering_fields = ["seq"]
@@ -53,7 +41,7 @@ class AuditCheckpointViewSet(mixins.ListModelMixin, ScopedViewSet):
     """
 
     resource = "audit"
-    selector = audit_checkpoints_for_api
+    selector = audit_checkpoints_visible_to
     action_policies = {"list": "verify"}
     serializer_class = AuditCheckpointSerializer
     filter_backends: list[Any] = []

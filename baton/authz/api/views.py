@@ -2,42 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from baton.accounts.models import User
 from baton.authz.api.serializers import (
     GrantSetSerializer,
     RoleSerializer,
     UserRolesSerializer,
     UserRolesSetSerializer,
 )
-from baton.authz.models import Grant, RoleAssignment
-from baton.authz.selectors import restrict, roles_all
+from baton.authz.selectors import accounts_for_role_admin, roles_visible_to
 from baton.authz.services import grant_set, user_roles_set
 from baton.core.api.viewsets import ScopedViewSet
-
-
-def roles_for_api(*, user: Any, action: str = "view") -> QuerySet[Any]:
-    """Every role with its grants, for holders of the ``role`` grant."""
-    roles = (
-        roles_all()
-        .prefetch_related(None)
-        .prefetch_related(Prefetch("grants", queryset=Grant.objects.order_by("resource", "action")))
-    )
-    return restrict(roles, user=user, resource="role", action=action)
-
-
-def accounts_for_roles(*, user: Any, action: str = "view") -> QuerySet[Any]:
-    """Login accounts whose roles the caller may see or set (the ``role`` grant)."""
-    accounts = User.objects.prefetch_related(
-        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("role"))
-    )
-    return restrict(accounts, user=user, resource="role", action=action)
 
 
 @extend_schema(tags=["roles"])
@@ -45,7 +24,7 @@ class RoleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     """Roles and their grants (``role`` grants; administrators by default)."""
 
     resource = "role"
-    selector = roles_for_api
+    selector = roles_visible_to
     action_policies = {"grants": "change"}
     serializer_class = RoleSerializer
     search_fields = ["code", "name"]
@@ -67,7 +46,7 @@ class UserRolesViewSet(ScopedViewSet):
     """The roles of one login account."""
 
     resource = "role"
-    selector = accounts_for_roles
+    selector = accounts_for_role_admin
     action_policies = {"roles": "view", "set_roles": "change"}
     serializer_class = UserRolesSerializer
     filter_backends: list[Any] = []
