@@ -54,10 +54,6 @@ def roles_visible_to(*, user: Any, action: str = "view") -> QuerySet[Role]:
     return restrict(roles_all(), user=user, resource="role", action=action)
 
 
-def grants_of(*, role: Role) -> QuerySet[Grant]:
-    return role.grants.order_by("resource", "action")
-
-
 def roles_of(*, user: Any) -> QuerySet[Role]:
     """The roles ``user`` holds."""
     return Role.objects.filter(assignments__user=user).order_by("code")

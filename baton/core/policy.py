@@ -80,8 +80,3 @@ def public_view(view: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a function view (often a third-party one) as public."""
     view.policy = PUBLIC  # type: ignore[attr-defined]
     return view
-
-
-def authenticated_view(view: Callable[..., Any]) -> Callable[..., Any]:
-    view.policy = AUTHENTICATED  # type: ignore[attr-defined]
-    return view
