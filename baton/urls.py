@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from baton.core.policy import public_view
 
 api_v1 = [
-    path("auth/", include("baton.accounts.api.urls")),
+    path("", include("baton.accounts.api.urls")),
     path("", include("baton.org.api.urls")),
     path("", include("baton.authz.api.urls")),
     path("", include("baton.audit.api.urls")),

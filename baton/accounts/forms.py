@@ -41,3 +41,45 @@ class EnrolConfirmForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class _NewPasswordMixin(forms.Form):
+    """A new password typed twice; the service checks its strength."""
+
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=256,
+        help_text=_("At least 12 characters; common passwords are refused."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", _("The two passwords differ."))
+        return data
+
+
+class PasswordChangeForm(_NewPasswordMixin):
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["old_password", "new_password", "new_password2"]
+
+
+class AccountCreateForm(_NewPasswordMixin):
+    """The initial password HR sets for a new account (told to the employee in person)."""
+
+
+class FreezeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)

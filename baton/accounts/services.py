@@ -338,21 +338,41 @@ def password_set(*, actor: Any, user: User, password: str) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        audit_record(actor=actor, action="auth.password_set", target=user)
+        audit_record(
+            actor=actor,
+            action="auth.password_changed" if actor == user else "auth.password_set",
+            target=user,
+        )
 
 
-def account_create(*, actor: Any, employee: Any, password: str, role_codes: list[str]) -> User:
-    """Give an employee a login account with roles."""
+# Roles a new account starts with, by the employee's team role. Anything else is set by an
+# administrator (the ``role.change`` grant) on the user-roles page.
+DEFAULT_ROLES_BY_TEAM_ROLE: dict[str, list[str]] = {
+    "lead": ["team_lead", "sales"],
+    "customer_manager": ["sales"],
+    "follow_up": ["sales"],
+}
+
+
+def account_create(*, actor: Any, employee: Any, password: str, role_codes: list[str] | None = None) -> User:
+    """Give an employee a login account with an initial password.
+
+    Without ``role_codes`` the account gets the default roles of the employee's team role.
+    """
     from baton.authz.services import user_roles_set
+    from baton.org.models import EmployeeStatus
 
+    if employee.status == EmployeeStatus.LEFT:
+        raise InvalidInput(_("An employee who has left cannot get an account."), code="employee_left")
+    roles = DEFAULT_ROLES_BY_TEAM_ROLE.get(employee.team_role, []) if role_codes is None else role_codes
+    user = User(employee_no=employee.employee_no, display_name=employee.name)
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as exc:
+        raise InvalidInput(fields={"password": list(exc.messages)}) from exc
     with transaction.atomic():
-        if User.objects.filter(employee_no__iexact=employee.employee_no).exists():
-            raise InvalidInput(fields={"employee_no": [_("This employee already has an account.")]})
-        user = User(employee_no=employee.employee_no, display_name=employee.name)
-        try:
-            password_validation.validate_password(password, user=user)
-        except ValidationError as exc:
-            raise InvalidInput(fields={"password": list(exc.messages)}) from exc
+        if employee.user_id or User.objects.filter(employee_no__iexact=employee.employee_no).exists():
+            raise InvalidInput(_("This employee already has an account."), code="account_exists")
         user.set_password(password)
         user.save()
         employee.user = user
@@ -360,8 +380,18 @@ def account_create(*, actor: Any, employee: Any, password: str, role_codes: list
         audit_record(
             actor=actor, action="auth.account_created", target=user, changes={"employee": employee.pk}
         )
-        user_roles_set(actor=actor, user=user, role_codes=role_codes)
+        user_roles_set(actor=actor, user=user, role_codes=roles)
     return user
+
+
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    """A user changes their own password; the current one must be given. Other sessions end,
+    because the session hash covers the password."""
+    if not user.check_password(old_password):
+        with transaction.atomic():
+            audit_record(actor=user, action="auth.password_changed", target=user, result=AuditResult.DENIED)
+        raise InvalidInput(fields={"old_password": [_("The current password is not correct.")]})
+    password_set(actor=user, user=user, password=new_password)
 
 
 # --- API tokens ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,27 +25,41 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from baton.accounts.forms import EnrolConfirmForm, LoginForm, OtpForm
+from baton.accounts.forms import (
+    AccountCreateForm,
+    EnrolConfirmForm,
+    FreezeForm,
+    LoginForm,
+    OtpForm,
+    PasswordChangeForm,
+)
 from baton.accounts.middleware import LOGIN_TIME_KEY
 from baton.accounts.models import ApiToken, User
-from baton.accounts.selectors import api_tokens_of, recovery_codes_left
+from baton.accounts.selectors import accounts_visible_to, api_tokens_of, recovery_codes_left
 from baton.accounts.services import (
     LoginStep,
+    account_create,
     api_token_revoke,
     login_password_check,
     logout_record,
     mfa_enrol_begin,
     mfa_enrol_confirm,
+    mfa_reset,
     mfa_verify,
+    password_change,
     sessions_revoke_all,
+    user_freeze,
     user_has_mfa,
     user_requires_mfa,
+    user_unfreeze,
 )
 from baton.core import clock, crypto
 from baton.core.errors import BatonError
 from baton.core.forms import form_add_service_error
-from baton.core.policy import AUTHENTICATED, PUBLIC, get_in_scope
-from baton.core.views import BatonTemplateView, BatonViewMixin
+from baton.core.policy import AUTHENTICATED, PUBLIC, get_in_scope, requires
+from baton.core.views import BatonTemplateView, BatonViewMixin, ScopedObjectMixin, ServiceFormView
+from baton.org.models import Employee
+from baton.org.selectors import employees_visible_to
 
 PENDING_KEY = "baton_pending_login"
 ENROL_KEY = "baton_mfa_enrolment"
@@ -329,3 +344,77 @@ class ApiTokenRevokeView(BatonViewMixin):
         api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
         messages.success(request, _("The API token was revoked."))
         return redirect("accounts:security")
+
+
+class PasswordChangeView(BatonViewMixin, ServiceFormView):
+    """Change your own password. Your other sessions end; this one stays signed in."""
+
+    policy = AUTHENTICATED
+    template_name = "accounts/password_change.html"
+
+    def get_form(self, data: Any = None) -> PasswordChangeForm:
+        return PasswordChangeForm(data)
+
+    def perform(self, form: PasswordChangeForm) -> HttpResponse:
+        user: User = self.request.user  # type: ignore[assignment]
+        data = form.cleaned_data
+        password_change(user=user, old_password=data["old_password"], new_password=data["new_password"])
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Your password was changed."))
+        return redirect("accounts:security")
+
+
+class AccountCreateView(ScopedObjectMixin, ServiceFormView):
+    """Give an employee a login account with an initial password (HR, administrators)."""
+
+    policy = requires("account", "change")
+    template_name = "accounts/account_create.html"
+    context_object_name = "employee"
+    object: Employee
+
+    def get_scoped_queryset(self) -> Any:
+        return employees_visible_to(user=self.request.user)
+
+    def get_form(self, data: Any = None) -> AccountCreateForm:
+        return AccountCreateForm(data)
+
+    def perform(self, form: AccountCreateForm) -> HttpResponse:
+        account_create(
+            actor=self.request.user, employee=self.object, password=form.cleaned_data["new_password"]
+        )
+        messages.success(self.request, _("%(no)s can now sign in.") % {"no": self.object.employee_no})
+        return redirect("org:employee_detail", pk=self.object.pk)
+
+
+class AccountActionView(ScopedObjectMixin):
+    """Freeze, unfreeze, reset MFA or end all sessions of an employee's login account."""
+
+    policy = requires("account", "change")
+    http_method_names = ["post"]
+    object: User
+
+    def get_scoped_queryset(self) -> Any:
+        return accounts_visible_to(user=self.request.user, action="change")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        account, operation = self.object, kwargs["operation"]
+        if operation == "freeze":
+            form = FreezeForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Give a reason for freezing the account."))
+                return redirect("org:employee_detail", pk=account.employee.pk)
+            user_freeze(actor=request.user, user=account, reason=form.cleaned_data["reason"])
+            done = _("The account is frozen: it cannot sign in and its sessions have ended.")
+        elif operation == "unfreeze":
+            user_unfreeze(actor=request.user, user=account)
+            done = _("The account can sign in again.")
+        elif operation == "reset-mfa":
+            mfa_reset(actor=request.user, user=account)
+            done = _(
+                "Two-step sign-in was reset; it is set up again at the next sign-in if the role needs it."
+            )
+        else:  # "logout-everywhere"; the URL admits no other operation
+            sessions_revoke_all(actor=request.user, user=account)
+            done = _("All sessions and API tokens of the account have ended.")
+        messages.success(request, done)
+        return redirect("org:employee_detail", pk=account.employee.pk)

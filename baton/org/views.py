@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from baton.accounts.selectors import accounts_visible_to
 from baton.audit.selectors import audit_events_for_object
 from baton.authz.selectors import user_can
 from baton.core.masking import mask_email, mask_phone
@@ -212,6 +213,10 @@ class EmployeeDetailView(ScopedObjectMixin, TemplateView):
         ctx["can_set_roles"] = bool(employee.user_id) and user_can(
             user=user, resource="role", action="change"
         )
+        ctx["show_account"] = user_can(user=user, resource="account", action="view")
+        if ctx["show_account"]:
+            ctx["account"] = accounts_visible_to(user=user).filter(employee=employee).first()
+            ctx["can_manage_account"] = user_can(user=user, resource="account", action="change")
         ctx["moves"] = _move_rows(list(employee_moves(employee=employee)[:HISTORY_SHOWN]))
         if user_can(user=user, resource="audit", action="view"):
             ctx["audit_events"] = list(

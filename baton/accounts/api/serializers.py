@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from baton.core.api.serializers import StrictSerializer
@@ -34,3 +36,37 @@ class MeSerializer(serializers.Serializer):
     )
     mfa_enabled = serializers.BooleanField()
     mfa_required = serializers.BooleanField()
+
+
+class AccountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    employee_no = serializers.CharField()
+    display_name = serializers.CharField()
+    employee = serializers.IntegerField(source="employee.pk", allow_null=True)
+    is_active = serializers.BooleanField()
+    is_frozen = serializers.BooleanField()
+    frozen_reason = serializers.CharField()
+    mfa_enabled = serializers.BooleanField()
+    roles = serializers.SerializerMethodField()
+
+    def get_roles(self, user: Any) -> list[str]:
+        return sorted(a.role.code for a in user.role_assignments.all())
+
+
+class AccountCreateSerializer(StrictSerializer):
+    employee = serializers.IntegerField(help_text="Id of the employee who gets the account.")
+    password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
+    roles = serializers.ListField(
+        child=serializers.SlugField(),
+        required=False,
+        help_text="Role codes; needs the role.change grant. Default: the roles of the team role.",
+    )
+
+
+class FreezeSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class PasswordChangeSerializer(StrictSerializer):
+    old_password = serializers.CharField(max_length=256, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=256, trim_whitespace=False)

@@ -5,26 +5,43 @@ from typing import Any, cast
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authentication import BaseAuthentication
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baton.accounts.api import schema  # noqa: F401  (registers the bearer scheme)
-from baton.accounts.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
+from baton.accounts.api.serializers import (
+    AccountCreateSerializer,
+    AccountSerializer,
+    FreezeSerializer,
+    MeSerializer,
+    PasswordChangeSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
 from baton.accounts.authentication import BearerTokenAuthentication
 from baton.accounts.models import ApiToken, User
+from baton.accounts.selectors import accounts_visible_to
 from baton.accounts.services import (
     LoginRefused,
+    account_create,
     api_token_issue,
     api_token_revoke,
+    mfa_reset,
+    password_change,
     sessions_revoke_all,
+    user_freeze,
     user_has_mfa,
     user_requires_mfa,
+    user_unfreeze,
 )
 from baton.authz.actor import actor_for
+from baton.authz.selectors import user_can
 from baton.core.api.exceptions import error_response
-from baton.core.api.viewsets import BatonAPIView
-from baton.core.errors import InvalidInput
-from baton.core.policy import AUTHENTICATED, PUBLIC, Policy
+from baton.core.api.viewsets import BatonAPIView, ScopedViewSet
+from baton.core.errors import Forbidden, InvalidInput
+from baton.core.policy import AUTHENTICATED, PUBLIC, Policy, get_in_scope
+from baton.org.selectors import employees_visible_to
 
 # Refusals that mean "these credentials are wrong" (401); the rest are "this account may
 # not have a token now" (403): disabled, frozen, left, locked, or MFA not yet set up.
@@ -102,8 +119,8 @@ class MeView(BatonAPIView):
         user: Any = request.user
         actor = actor_for(user)
         grants: dict[str, dict[str, str]] = {}
-        for (resource, action), scope in sorted(actor.grants.items()):
-            grants.setdefault(resource, {})[action] = scope
+        for (resource, verb), scope in sorted(actor.grants.items()):
+            grants.setdefault(resource, {})[verb] = scope
         employee = getattr(user, "employee", None)
         body = {
             "id": user.pk,
@@ -130,3 +147,97 @@ class LogoutEverywhereView(BatonAPIView):
         user = cast(User, request.user)
         sessions_revoke_all(actor=user, user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["auth"])
+class PasswordChangeView(BatonAPIView):
+    """Change your own password (12 characters or more, not a common one). Your other
+    sessions end; API tokens stay valid."""
+
+    policy = AUTHENTICATED
+
+    @extend_schema(request=PasswordChangeSerializer, responses={204: OpenApiResponse(description="Changed.")})
+    def post(self, request: Request) -> Response:
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        password_change(
+            user=cast(User, request.user),
+            old_password=data["old_password"],
+            new_password=data["new_password"],
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["accounts"])
+class AccountViewSet(ScopedViewSet):
+    """Login accounts of employees (the ``account`` grant: administrators and HR by default),
+    limited to employees inside the caller's own employee scope."""
+
+    resource = "account"
+    selector = accounts_visible_to
+    serializer_class = AccountSerializer
+    action_policies = {
+        "create": "change",
+        "freeze": "change",
+        "unfreeze": "change",
+        "reset_mfa": "change",
+        "logout_everywhere": "change",
+    }
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(AccountSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        return Response(AccountSerializer(self.get_object()).data)
+
+    @extend_schema(request=AccountCreateSerializer, responses={201: AccountSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = AccountCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        employee = get_in_scope(
+            employees_visible_to(user=request.user),
+            user=request.user,
+            resource="employee",
+            action="view",
+            pk=data["employee"],
+        )
+        roles = data.get("roles")
+        if roles is not None and not user_can(user=request.user, resource="role", action="change"):
+            raise Forbidden(code="roles_need_role_change")
+        user = account_create(
+            actor=request.user, employee=employee, password=data["password"], role_codes=roles
+        )
+        fresh = self.get_queryset().get(pk=user.pk)
+        return Response(AccountSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    def _done(self) -> Response:
+        return Response(AccountSerializer(self.get_queryset().get(pk=self.get_object().pk)).data)
+
+    @extend_schema(request=FreezeSerializer, responses=AccountSerializer)
+    @action(detail=True, methods=["post"])
+    def freeze(self, request: Request, pk: str | None = None) -> Response:
+        serializer = FreezeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user_freeze(actor=request.user, user=self.get_object(), reason=serializer.validated_data["reason"])
+        return self._done()
+
+    @extend_schema(request=None, responses=AccountSerializer)
+    @action(detail=True, methods=["post"])
+    def unfreeze(self, request: Request, pk: str | None = None) -> Response:
+        user_unfreeze(actor=request.user, user=self.get_object())
+        return self._done()
+
+    @extend_schema(request=None, responses=AccountSerializer)
+    @action(detail=True, methods=["post"], url_path="reset-mfa")
+    def reset_mfa(self, request: Request, pk: str | None = None) -> Response:
+        mfa_reset(actor=request.user, user=self.get_object())
+        return self._done()
+
+    @extend_schema(request=None, responses=AccountSerializer)
+    @action(detail=True, methods=["post"], url_path="logout-everywhere")
+    def logout_everywhere(self, request: Request, pk: str | None = None) -> Response:
+        sessions_revoke_all(actor=request.user, user=self.get_object())
+        return self._done()
