@@ -70,12 +70,3 @@ def register_resources() -> None:
             | {"admin": {"view": C, "create": C, "change": C}, "hr": {"view": C, "create": C, "change": C}},
         )
     )
-    registry.register(
-        registry.Resource(
-            code="account",
-            label=_("Login accounts"),
-            actions=(Action.VIEW, Action.CHANGE),
-            scoped=False,
-            default_grants={"admin": {"view": C, "change": C}, "hr": {"view": C, "change": C}},
-        )
-    )
