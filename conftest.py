@@ -15,3 +15,11 @@ def org(db):
     from baton.core.testing import build_small_org
 
     return build_small_org()
+
+
+@pytest.fixture
+def crm(org):
+    """Pools, rules and five customers on top of ``org``; see baton/customers/testing.py."""
+    from baton.customers.testing import build_small_crm
+
+    return build_small_crm(org)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "baton.accounts",
     "baton.authz",
     "baton.alerts",
+    "baton.customers",
     "baton.demo",
 ]
 

@@ -28,6 +28,7 @@ class Action(models.TextChoices):
     APPROVE = "approve", _("Approve")
     REVEAL = "reveal", _("Reveal masked data")
     VERIFY = "verify", _("Verify")
+    CLAIM = "claim", _("Claim from the public pool")
 
 
 class Role(models.Model):

@@ -1,0 +1,156 @@
+"""Reading customers. Every queryset comes through the customer or order data scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+
+from baton.authz.selectors import restrict, user_can
+from baton.core import clock
+from baton.customers.models import (
+    Complaint,
+    Contact,
+    Customer,
+    CustomerFact,
+    FactStatus,
+    Interaction,
+    Order,
+    OwnershipChange,
+    PoolKind,
+    ReceivableStatus,
+)
+from baton.customers.models.commerce import OPEN_ORDER_STATUSES
+
+PROFILE_TIMELINE = 50
+PROFILE_ORDERS = 20
+
+
+def customers_visible_to(*, user: Any, action: str = "view") -> QuerySet[Customer]:
+    """Customers ``user`` may ``action``: own and collaborating (sales), the team's pool (team
+    lead), the department's teams (department head), everything (management)."""
+    base = Customer.objects.select_related("team", "owner", "pool")
+    return restrict(base, user=user, resource="customer", action=action)
+
+
+def customers_for_team_view(*, user: Any) -> QuerySet[Customer]:
+    """The team lead's live view: each customer with last follow-up, the latest next step and
+    its count of open orders, in one query."""
+    latest_step = (
+        Interaction.objects.filter(customer=OuterRef("pk"))
+        .exclude(next_step="")
+        .order_by("-occurred_at", "-id")
+    )
+    return customers_visible_to(user=user).annotate(
+        next_step=Subquery(latest_step.values("next_step")[:1]),
+        open_orders=Count("orders", filter=Q(orders__status__in=OPEN_ORDER_STATUSES), distinct=True),
+    )
+
+
+def public_pool_customers(*, user: Any) -> QuerySet[Customer]:
+    """Customers in the public pool (公海) of the user's company, for those who may claim.
+
+    Only the account's outline is shown here (name, region, industry, tier); details need
+    the customer to be claimed first.
+    """
+    if not user_can(user=user, resource="customer", action="claim"):
+        return Customer.objects.none()
+    employee = getattr(user, "employee", None)
+    qs = Customer.objects.filter(pool__kind=PoolKind.PUBLIC).select_related("pool")
+    return qs.filter(company_id=employee.company_id) if employee is not None else qs
+
+
+def orders_visible_to(*, user: Any, action: str = "view") -> QuerySet[Order]:
+    """Orders of customers in scope, plus those the user took or collects (finance: all)."""
+    base = Order.objects.select_related("customer", "taken_by", "receivable_owner")
+    return restrict(base, user=user, resource="order", action=action)
+
+
+def interactions_visible_to(*, user: Any) -> QuerySet[Interaction]:
+    """Interactions with customers the user may see."""
+    visible = customers_visible_to(user=user).values("pk")
+    return Interaction.objects.filter(customer__in=visible).select_related("customer", "contact", "employee")
+
+
+def contacts_visible_to(*, user: Any, action: str = "view") -> QuerySet[Contact]:
+    visible = customers_visible_to(user=user, action=action).values("pk")
+    return Contact.objects.filter(customer__in=visible).select_related("customer")
+
+
+def complaints_visible_to(*, user: Any) -> QuerySet[Complaint]:
+    visible = customers_visible_to(user=user).values("pk")
+    return Complaint.objects.filter(customer__in=visible).select_related("customer")
+
+
+def facts_visible_to(*, user: Any, action: str = "view") -> QuerySet[CustomerFact]:
+    visible = customers_visible_to(user=user, action=action).values("pk")
+    return CustomerFact.objects.filter(customer__in=visible).select_related("interaction", "customer")
+
+
+def monthly_volume(
+    *, customer: Customer, months: int = 12, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Orders per month over the last ``months`` months: count and amount, empty months included."""
+    today = today or clock.now().date()
+    index = today.year * 12 + today.month - 1 - (months - 1)  # months since year 0, of the first month
+    first = dt.date(index // 12, index % 12 + 1, 1)
+    rows = (
+        Order.objects.filter(customer=customer, order_date__gte=first)
+        .annotate(month=TruncMonth("order_date"))
+        .values("month")
+        .annotate(orders=Count("id"), amount=Sum("amount"))
+        .order_by("month")
+    )
+    by_month = {(r["month"].year, r["month"].month): r for r in rows}
+    series = []
+    year, month = first.year, first.month
+    for _i in range(months):
+        row = by_month.get((year, month))
+        series.append(
+            {
+                "month": f"{year}-{month:02d}",
+                "orders": row["orders"] if row else 0,
+                "amount": row["amount"] if row else Decimal("0.00"),
+            }
+        )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return series
+
+
+def customer_profile(*, customer: Customer) -> dict[str, Any]:
+    """The 360° profile of one customer (the caller has loaded it through the scope).
+
+    A fixed number of queries whatever the customer's history: each part is one query.
+    """
+    receivables = list(customer.receivables.select_related("owner", "order").order_by("due_on"))
+    open_receivable = sum(
+        (r.amount - r.paid_amount for r in receivables if r.status == ReceivableStatus.OPEN), Decimal("0.00")
+    )
+    revenue_12m = Order.objects.filter(
+        customer=customer, order_date__gte=clock.now().date() - dt.timedelta(days=365)
+    ).aggregate(total=Coalesce(Sum("amount"), Decimal("0.00"), output_field=DecimalField()))["total"]
+    return {
+        "customer": customer,
+        "collaborators": list(customer.collaborators.select_related("employee")),
+        "contacts": list(customer.contacts.filter(removed_at__isnull=True)),
+        "ownership": list(
+            OwnershipChange.objects.filter(customer=customer).select_related(
+                "from_owner", "to_owner", "from_team", "to_team", "operator", "collaborator"
+            )[:50]
+        ),
+        "orders": list(customer.orders.select_related("taken_by", "receivable_owner")[:PROFILE_ORDERS]),
+        "monthly_volume": monthly_volume(customer=customer),
+        "revenue_12m": revenue_12m,
+        "contracts": list(customer.contracts.select_related("owner")),
+        "receivables": receivables,
+        "open_receivable": open_receivable,
+        "complaints": list(customer.complaints.all()[:20]),
+        "timeline": list(customer.interactions.select_related("contact", "employee")[:PROFILE_TIMELINE]),
+        "facts": list(
+            customer.facts.exclude(status=FactStatus.REJECTED).select_related("interaction", "reviewed_by")
+        ),
+        "open_tasks": list(customer.tasks.filter(done_at__isnull=True).select_related("assignee")),
+    }

@@ -1,0 +1,53 @@
+"""Writes of the customers domain, one module per concern."""
+
+from baton.customers.services.activity import (
+    fact_review,
+    facts_extract,
+    interaction_record,
+    task_complete,
+    task_create,
+)
+from baton.customers.services.commerce import complaint_record, money, order_create
+from baton.customers.services.customers import (
+    contact_add,
+    contact_remove,
+    contact_reveal,
+    customer_create,
+    customer_duplicates,
+    customer_update,
+    pool_for,
+    public_pool_of,
+)
+from baton.customers.services.pools import (
+    collaborator_set,
+    customer_assign,
+    customer_claim,
+    customer_release,
+    pool_returns_run,
+    rebalance_preview,
+)
+
+__all__ = [
+    "collaborator_set",
+    "complaint_record",
+    "contact_add",
+    "contact_remove",
+    "contact_reveal",
+    "customer_assign",
+    "customer_claim",
+    "customer_create",
+    "customer_duplicates",
+    "customer_release",
+    "customer_update",
+    "fact_review",
+    "facts_extract",
+    "interaction_record",
+    "money",
+    "order_create",
+    "pool_for",
+    "pool_returns_run",
+    "public_pool_of",
+    "rebalance_preview",
+    "task_complete",
+    "task_create",
+]

@@ -1,0 +1,301 @@
+"""Who holds a customer: assignment within a team, the public pool (公海), collaborators.
+
+Claims, releases, returns and transfers are audited and written to the ownership history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from baton.audit.services import EventSpec, audit_record, audit_record_many
+from baton.core import clock
+from baton.core.errors import Forbidden, InvalidInput
+from baton.customers.models import (
+    Customer,
+    CustomerCollaborator,
+    FollowUpTask,
+    OwnershipChange,
+    OwnershipChangeKind,
+    Pool,
+    PoolKind,
+    PoolTierRule,
+)
+from baton.customers.services.customers import pool_for, public_pool_of
+
+
+def _operator(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) is not None else None
+
+
+def _move(
+    *, actor: Any, customer: Customer, kind: str, owner: Any, pool: Pool, reason: str, now: dt.datetime
+) -> OwnershipChange:
+    change = OwnershipChange.objects.create(
+        customer=customer,
+        kind=kind,
+        occurred_at=now,
+        operator=_operator(actor),
+        from_owner=customer.owner,
+        to_owner=owner,
+        from_team_id=customer.team_id,
+        to_team_id=pool.team_id,
+        from_pool_id=customer.pool_id,
+        to_pool=pool,
+        reason=reason[:300],
+    )
+    customer.owner, customer.pool, customer.team_id = owner, pool, pool.team_id
+    customer.owned_since = now if owner is not None else None
+    customer.return_warned_at = None
+    customer.save(update_fields=["owner", "pool", "team", "owned_since", "return_warned_at"])
+    return change
+
+
+def customer_assign(*, actor: Any, customer: Customer, owner: Any, reason: str = "") -> Customer:
+    """Give a team-pool customer to a member of that team (a team lead distributing work)."""
+    now = clock.now()
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().select_related("owner", "pool").get(pk=customer.pk)
+        if customer.pool.kind == PoolKind.PUBLIC:
+            raise InvalidInput(
+                _("Customers in the public pool are claimed, not assigned."), code="in_public_pool"
+            )
+        if owner.team_id != customer.team_id:
+            raise InvalidInput(
+                fields={"owner": [_("The new owner must be a member of the customer's team.")]}
+            )
+        before = customer.owner_id
+        _move(
+            actor=actor,
+            customer=customer,
+            kind=OwnershipChangeKind.TRANSFERRED,
+            owner=owner,
+            pool=customer.pool,
+            reason=reason,
+            now=now,
+        )
+        audit_record(
+            actor=actor,
+            action="customers.customer_assigned",
+            target=customer,
+            changes={"owner": {"before": before, "after": owner.pk}, "reason": reason},
+        )
+    return customer
+
+
+def _claim_limits(*, employee: Any, pool: Pool, customer: Customer, now: dt.datetime) -> None:
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    claimed_today = OwnershipChange.objects.filter(
+        to_owner=employee, kind=OwnershipChangeKind.CLAIMED, occurred_at__gte=day_start
+    ).count()
+    if claimed_today >= pool.claim_limit_per_day:
+        raise InvalidInput(
+            _("You have claimed %(n)d customers today, the daily limit.") % {"n": claimed_today},
+            code="claim_limit_reached",
+        )
+    holding = Customer.objects.filter(owner=employee).count()
+    if holding >= pool.max_holding:
+        raise InvalidInput(
+            _("You already hold %(n)d customers, the most allowed.") % {"n": holding},
+            code="holding_limit_reached",
+        )
+    blocked_since = now - dt.timedelta(days=pool.reclaim_block_days)
+    if OwnershipChange.objects.filter(
+        customer=customer,
+        from_owner=employee,
+        kind__in=(OwnershipChangeKind.RELEASED, OwnershipChangeKind.RETURNED),
+        occurred_at__gte=blocked_since,
+    ).exists():
+        raise InvalidInput(
+            _("You held this customer until recently; you may claim it again %(days)d days after that.")
+            % {"days": pool.reclaim_block_days},
+            code="reclaim_blocked",
+        )
+
+
+def customer_claim(*, actor: Any, customer: Customer) -> Customer:
+    """Take a customer from the public pool into one's own team pool."""
+    employee = getattr(actor, "employee", None)
+    if employee is None or not employee.team_id:
+        raise Forbidden(_("Only members of a sales team can claim customers."), code="not_in_team")
+    team_pool = Pool.objects.filter(team_id=employee.team_id).first()
+    if team_pool is None:
+        raise InvalidInput(_("Your team has no customer pool."), code="no_team_pool")
+    now = clock.now()
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().select_related("pool", "owner").get(pk=customer.pk)
+        if customer.pool.kind != PoolKind.PUBLIC:
+            raise InvalidInput(
+                _("This customer is not in the public pool any more."), code="not_in_public_pool"
+            )
+        _claim_limits(employee=employee, pool=customer.pool, customer=customer, now=now)
+        _move(
+            actor=actor,
+            customer=customer,
+            kind=OwnershipChangeKind.CLAIMED,
+            owner=employee,
+            pool=team_pool,
+            reason="",
+            now=now,
+        )
+        audit_record(
+            actor=actor,
+            action="customers.customer_claimed",
+            target=customer,
+            changes={"owner": employee.pk, "team": employee.team_id},
+        )
+    return customer
+
+
+def customer_release(*, actor: Any, customer: Customer, reason: str) -> Customer:
+    """Give a customer back to the public pool, with a reason."""
+    if not (reason or "").strip():
+        raise InvalidInput(fields={"reason": [_("Please say why.")]})
+    now = clock.now()
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().select_related("pool", "owner").get(pk=customer.pk)
+        if customer.pool.kind == PoolKind.PUBLIC:
+            raise InvalidInput(_("This customer is in the public pool already."), code="in_public_pool")
+        before = customer.owner_id
+        _move(
+            actor=actor,
+            customer=customer,
+            kind=OwnershipChangeKind.RELEASED,
+            owner=None,
+            pool=public_pool_of(customer.company),
+            reason=reason,
+            now=now,
+        )
+        audit_record(
+            actor=actor,
+            action="customers.customer_released",
+            target=customer,
+            changes={"owner": {"before": before, "after": None}, "reason": reason},
+        )
+    return customer
+
+
+def collaborator_set(*, actor: Any, customer: Customer, employee: Any, team_role: str | None) -> None:
+    """Add a collaborator in a team role, change the role, or remove them (``team_role`` None)."""
+    now = clock.now()
+    with transaction.atomic():
+        existing = CustomerCollaborator.objects.filter(customer=customer, employee=employee).first()
+        if team_role is None:
+            if existing is None:
+                return
+            existing.delete()
+            kind = OwnershipChangeKind.COLLABORATOR_REMOVED
+        else:
+            if existing is None:
+                CustomerCollaborator.objects.create(customer=customer, employee=employee, team_role=team_role)
+            elif existing.team_role != team_role:
+                existing.team_role = team_role
+                existing.save(update_fields=["team_role"])
+            else:
+                return
+            kind = OwnershipChangeKind.COLLABORATOR_ADDED
+        OwnershipChange.objects.create(
+            customer=customer,
+            kind=kind,
+            occurred_at=now,
+            operator=_operator(actor),
+            collaborator=employee,
+            reason=team_role or "",
+        )
+        audit_record(
+            actor=actor,
+            action=f"customers.{kind}",
+            target=customer,
+            changes={"employee": employee.pk, "team_role": team_role},
+        )
+
+
+def _limits(pool: Pool, tier: str, overrides: dict[tuple[int, str], PoolTierRule]) -> tuple[int, int]:
+    rule = overrides.get((pool.pk, tier))
+    return (rule.follow_up_days, rule.deal_days) if rule else (pool.follow_up_days, pool.deal_days)
+
+
+def _due_date(customer: Customer, follow_up_days: int, deal_days: int) -> dt.datetime:
+    """When the customer goes back to the public pool if nothing happens before."""
+    since = customer.owned_since or customer.created_at
+    follow_up = max(filter(None, [customer.last_follow_up_at, since]))
+    deal_base = max(filter(None, [since, _as_datetime(customer.last_order_at)]))
+    return min(follow_up + dt.timedelta(days=follow_up_days), deal_base + dt.timedelta(days=deal_days))
+
+
+def _as_datetime(day: dt.date | None) -> dt.datetime | None:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC) if day else None
+
+
+def pool_returns_run(*, now: dt.datetime) -> dict[str, int]:
+    """The public-pool job: warn owners ``warn_days`` before a return, and return customers whose
+    time without a follow-up or an order has run out. Running it twice does nothing twice."""
+    overrides = {(r.pool_id, r.tier): r for r in PoolTierRule.objects.all()}
+    warned = returned = 0
+    candidates = Customer.objects.filter(owner__isnull=False, pool__kind=PoolKind.TEAM).select_related(
+        "pool", "owner", "company"
+    )
+    returns: list[EventSpec] = []
+    for customer in candidates.iterator(chunk_size=500):
+        follow_up_days, deal_days = _limits(customer.pool, customer.tier, overrides)
+        due = _due_date(customer, follow_up_days, deal_days)
+        if due <= now:
+            with transaction.atomic():
+                owner_id = customer.owner_id
+                _move(
+                    actor=None,
+                    customer=customer,
+                    kind=OwnershipChangeKind.RETURNED,
+                    owner=None,
+                    pool=public_pool_of(customer.company),
+                    reason=_("no follow-up or order in time"),
+                    now=now,
+                )
+                returns.append(
+                    EventSpec(
+                        action="customers.customer_returned",
+                        actor_label="system",
+                        object_type="customers.customer",
+                        object_id=str(customer.pk),
+                        changes={"owner": owner_id, "due": due.isoformat()},
+                    )
+                )
+            returned += 1
+        elif (
+            customer.owner is not None
+            and due - dt.timedelta(days=customer.pool.warn_days) <= now
+            and customer.return_warned_at is None
+        ):
+            with transaction.atomic():
+                FollowUpTask.objects.create(
+                    customer=customer,
+                    assignee=customer.owner,
+                    due_at=due,
+                    created_at=now,
+                    title=_("Follow up before %(date)s or the customer returns to the public pool")
+                    % {"date": due.date().isoformat()},
+                )
+                Customer.objects.filter(pk=customer.pk).update(return_warned_at=now)
+            warned += 1
+    if returns:
+        audit_record_many(specs=returns)
+    return {"warned": warned, "returned": returned}
+
+
+def rebalance_preview(*, company: Any) -> list[dict[str, Any]]:
+    """Customers whose team pool differs from what the assignment rules say today."""
+    moves = []
+    customers = (
+        Customer.objects.filter(company=company).filter(~Q(pool__kind=PoolKind.PUBLIC)).select_related("pool")
+    )
+    for customer in customers.iterator(chunk_size=500):
+        target = pool_for(
+            company=company, region=customer.region, industry=customer.industry, tier=customer.tier
+        )
+        if target is not None and target.pk != customer.pool_id:
+            moves.append({"customer": customer, "from_pool": customer.pool, "to_pool": target})
+    return moves
