@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("baton.authz.api.urls")),
     path("", include("baton.audit.api.urls")),
     path("", include("baton.alerts.api.urls")),
+    path("", include("baton.customers.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("authz/", include("baton.authz.urls")),
     path("audit/", include("baton.audit.urls")),
     path("alerts/", include("baton.alerts.urls")),
+    path("customers/", include("baton.customers.urls")),
     path("i18n/setlang/", public_view(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", public_view(SpectacularAPIView.as_view()), name="api-schema"),
