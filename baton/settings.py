@@ -296,5 +296,8 @@ LOGGING = {
     "loggers": {"django.server": {"level": "WARNING"}},
 }
 
+# The fact extractor for interactions (dotted path to a class with ``name`` and ``extract``).
+BATON_FACT_EXTRACTOR = os.environ.get("BATON_FACT_EXTRACTOR", "baton.customers.facts.rules.RuleExtractor")
+
 # Demo data plug-ins: each later domain adds its seeder here (see baton/demo/registry.py).
 DEMO_SEEDERS = ["baton.org.demo.seed_organisation", "baton.accounts.demo.seed_logins"]
