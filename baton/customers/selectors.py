@@ -17,9 +17,11 @@ from baton.customers.models import (
     Customer,
     CustomerFact,
     FactStatus,
+    FollowUpTask,
     Interaction,
     Order,
     OwnershipChange,
+    Pool,
     PoolKind,
     ReceivableStatus,
 )
@@ -69,9 +71,9 @@ def orders_visible_to(*, user: Any, action: str = "view") -> QuerySet[Order]:
     return restrict(base, user=user, resource="order", action=action)
 
 
-def interactions_visible_to(*, user: Any) -> QuerySet[Interaction]:
-    """Interactions with customers the user may see."""
-    visible = customers_visible_to(user=user).values("pk")
+def interactions_visible_to(*, user: Any, action: str = "view") -> QuerySet[Interaction]:
+    """Interactions with customers the user may see (or ``action``)."""
+    visible = customers_visible_to(user=user, action=action).values("pk")
     return Interaction.objects.filter(customer__in=visible).select_related("customer", "contact", "employee")
 
 
@@ -80,9 +82,22 @@ def contacts_visible_to(*, user: Any, action: str = "view") -> QuerySet[Contact]
     return Contact.objects.filter(customer__in=visible).select_related("customer")
 
 
-def complaints_visible_to(*, user: Any) -> QuerySet[Complaint]:
-    visible = customers_visible_to(user=user).values("pk")
+def complaints_visible_to(*, user: Any, action: str = "view") -> QuerySet[Complaint]:
+    visible = customers_visible_to(user=user, action=action).values("pk")
     return Complaint.objects.filter(customer__in=visible).select_related("customer")
+
+
+def tasks_visible_to(*, user: Any, action: str = "view") -> QuerySet[FollowUpTask]:
+    """Follow-up tasks of the customers the user may see (or ``action``), whoever does them."""
+    visible = customers_visible_to(user=user, action=action).values("pk")
+    return FollowUpTask.objects.filter(customer__in=visible).select_related("customer", "assignee")
+
+
+def pools_visible_to(*, user: Any, action: str = "view") -> QuerySet[Pool]:
+    """Customer pools with their return rules, tier rules and the assignment rules that feed
+    them, for holders of the ``customer_pool`` grant."""
+    base = Pool.objects.select_related("team").prefetch_related("tier_rules", "assignment_rules")
+    return restrict(base, user=user, resource="customer_pool", action=action)
 
 
 def facts_visible_to(*, user: Any, action: str = "view") -> QuerySet[CustomerFact]:
