@@ -24,6 +24,7 @@ from baton.customers.services.pools import (
     customer_claim,
     customer_release,
     pool_returns_run,
+    pool_update,
     rebalance_preview,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "order_create",
     "pool_for",
     "pool_returns_run",
+    "pool_update",
     "public_pool_of",
     "rebalance_preview",
     "task_complete",

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from baton.audit.services import EventSpec, audit_record, audit_record_many
+from baton.audit.services import EventSpec, audit_record, audit_record_many, diff, snapshot
 from baton.core import clock
 from baton.core.errors import Forbidden, InvalidInput
 from baton.customers.models import (
@@ -24,6 +24,7 @@ from baton.customers.models import (
     Pool,
     PoolKind,
     PoolTierRule,
+    Tier,
 )
 from baton.customers.services.customers import pool_for, public_pool_of
 
@@ -284,6 +285,86 @@ def pool_returns_run(*, now: dt.datetime) -> dict[str, int]:
     if returns:
         audit_record_many(specs=returns)
     return {"warned": warned, "returned": returned}
+
+
+POOL_RULE_FIELDS = (
+    "name",
+    "follow_up_days",
+    "deal_days",
+    "warn_days",
+    "claim_limit_per_day",
+    "max_holding",
+    "reclaim_block_days",
+)
+
+
+def _days(field: str, value: Any, *, least: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise InvalidInput(fields={field: [_("Enter a whole number of at least %(n)d.") % {"n": least}]})
+    return value
+
+
+def pool_update(
+    *, actor: Any, pool: Pool, tier_rules: list[dict[str, Any]] | None = None, **fields: Any
+) -> Pool:
+    """Change a pool's name and its return and claim rules. ``tier_rules`` (a list of
+    ``{"tier", "follow_up_days", "deal_days"}``), when given, replaces the per-tier overrides.
+    The pool job applies the new rules at its next run; the warning must come before the return."""
+    unknown = set(fields) - set(POOL_RULE_FIELDS)
+    if unknown:
+        raise InvalidInput(fields={n: [_("This field cannot be changed here.")] for n in sorted(unknown)})
+    if "name" in fields:
+        fields["name"] = str(fields["name"] or "").strip()[:100]
+        if not fields["name"]:
+            raise InvalidInput(fields={"name": [_("This field is required.")]})
+    for field in POOL_RULE_FIELDS[1:]:
+        if field in fields:
+            least = 1 if field in ("follow_up_days", "deal_days") else 0
+            fields[field] = _days(field, fields[field], least=least)
+    new_rules: list[tuple[str, int, int]] | None = None
+    if tier_rules is not None:
+        new_rules = []
+        for rule in tier_rules:
+            tier = rule.get("tier")
+            if tier not in Tier.values or any(tier == r[0] for r in new_rules):
+                raise InvalidInput(fields={"tier_rules": [_("Give each tier at most one rule.")]})
+            new_rules.append(
+                (
+                    tier,
+                    _days("tier_rules", rule.get("follow_up_days"), least=1),
+                    _days("tier_rules", rule.get("deal_days"), least=1),
+                )
+            )
+        new_rules.sort()
+    with transaction.atomic():
+        pool = Pool.objects.select_for_update().get(pk=pool.pk)
+        before = snapshot(pool, POOL_RULE_FIELDS)
+        for field, value in fields.items():
+            setattr(pool, field, value)
+        shortest = min([pool.follow_up_days, *(r[1] for r in new_rules or [])])
+        if pool.warn_days >= shortest:
+            raise InvalidInput(
+                fields={"warn_days": [_("The warning must come before the return (fewer days).")]}
+            )
+        if fields:
+            pool.save(update_fields=list(fields))
+        changes: dict[str, Any] = diff(before, snapshot(pool, POOL_RULE_FIELDS))
+        if new_rules is not None:
+            old_rules = sorted(
+                (r.tier, r.follow_up_days, r.deal_days) for r in PoolTierRule.objects.filter(pool=pool)
+            )
+            if old_rules != new_rules:
+                PoolTierRule.objects.filter(pool=pool).delete()
+                PoolTierRule.objects.bulk_create(
+                    PoolTierRule(pool=pool, tier=t, follow_up_days=f, deal_days=d) for t, f, d in new_rules
+                )
+                changes["tier_rules"] = {
+                    "before": [list(r) for r in old_rules],
+                    "after": [list(r) for r in new_rules],
+                }
+        if changes:
+            audit_record(actor=actor, action="customers.pool_changed", target=pool, changes=changes)
+    return pool
 
 
 def rebalance_preview(*, company: Any) -> list[dict[str, Any]]:
