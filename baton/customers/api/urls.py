@@ -1,3 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from baton.customers.api import views
+
+router = SimpleRouter()
+router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("contacts", views.ContactViewSet, basename="contact")
+router.register("interactions", views.InteractionViewSet, basename="interaction")
+router.register("facts", views.FactViewSet, basename="fact")
+router.register("orders", views.OrderViewSet, basename="order")
+router.register("complaints", views.ComplaintViewSet, basename="complaint")
+router.register("tasks", views.TaskViewSet, basename="task")
+router.register("pools", views.PoolViewSet, basename="pool")
+
+urlpatterns = [
+    path(
+        "customers/rebalance-preview/",
+        views.RebalancePreviewView.as_view(),
+        name="customer-rebalance-preview",
+    ),
+    *router.urls,
+]
