@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from baton.audit.models import AuditEvent
 from baton.core import clock
@@ -526,3 +528,30 @@ def test_open_and_done_tasks(crm):
     assert ids(client.get(TASKS, {"done": "false"})) == {open_task.pk}
     assert ids(client.get(TASKS, {"done": "true"})) == {done_task.pk}
     assert ids(client.get(TASKS, {"assignee": crm.org.employees["S1102"].pk})) == {done_task.pk}
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, {"page_size": 100}).status_code == 200
+    return len(queries)
+
+
+def test_activity_lists_read_in_a_fixed_number_of_queries(crm):
+    client = crm.org.client_for("S1101")
+    fact(crm)
+    task(crm)
+    lists = (CONTACTS, INTERACTIONS, FACTS, TASKS)
+    few = {url: _queries(client, url) for url in lists}
+    for i in range(15):
+        learned = fact(crm, "c2" if i % 2 else "c1", text=f"事实{i}")
+        learned.reviewed_by = crm.org.employees["S1102"]
+        learned.save(update_fields=["reviewed_by"])
+        task(crm, "c2", assignee="S1102")
+        Contact.objects.create(customer=crm.customers["c2"], name=f"联系人{i}", created_at=clock.now())
+    many = {url: _queries(client, url) for url in lists}
+
+    assert many == few
+    assert max(many.values()) <= 8
