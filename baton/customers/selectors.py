@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from baton.authz.actor import actor_for
+from baton.authz.models import SCOPE_ORDER, Scope
 from baton.authz.selectors import restrict, user_can
 from baton.core import clock
 from baton.customers.models import (
@@ -36,6 +38,15 @@ def customers_visible_to(*, user: Any, action: str = "view") -> QuerySet[Custome
     lead), the department's teams (department head), everything (management)."""
     base = Customer.objects.select_related("team", "owner", "pool")
     return restrict(base, user=user, resource="customer", action=action)
+
+
+def customer_scope_at_least(*, user: Any, scope: str, action: str = "view") -> bool:
+    """Whether the user's ``customer`` grant for ``action`` reaches at least ``scope`` (own, team,
+    department, company): "team" means team leads and above, whatever their roles are called."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    held = actor_for(user).scope_for("customer", action)
+    return held is not None and SCOPE_ORDER.index(Scope(held)) >= SCOPE_ORDER.index(Scope(scope))
 
 
 def customers_for_team_view(*, user: Any) -> QuerySet[Customer]:
