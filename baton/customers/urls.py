@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from baton.customers import views
 
 app_name = "customers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.CustomerListView.as_view(), name="customer_list"),
+    path("new/", views.CustomerCreateView.as_view(), name="customer_create"),
+    path("team/", views.TeamView.as_view(), name="team_view"),
+    path("pool/", views.PublicPoolView.as_view(), name="public_pool"),
+    path("pool/<int:pk>/claim/", views.CustomerClaimView.as_view(), name="customer_claim"),
+    path("<int:pk>/", views.CustomerDetailView.as_view(), name="customer_detail"),
+    path("<int:pk>/interactions/new/", views.InteractionRecordView.as_view(), name="interaction_record"),
+    path("<int:pk>/contacts/new/", views.ContactAddView.as_view(), name="contact_add"),
+    path("<int:pk>/release/", views.CustomerReleaseView.as_view(), name="customer_release"),
+    path("<int:pk>/assign/", views.CustomerAssignView.as_view(), name="customer_assign"),
+    path("<int:pk>/orders/new/", views.OrderCreateView.as_view(), name="order_create"),
+    path("<int:pk>/complaints/new/", views.ComplaintRecordView.as_view(), name="complaint_record"),
+    path("contacts/<int:pk>/reveal/", views.ContactRevealView.as_view(), name="contact_reveal"),
+    path("facts/<int:pk>/review/", views.FactReviewView.as_view(), name="fact_review"),
+]
