@@ -8,11 +8,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from baton.core.policy import AUTHENTICATED, Policy, requires
+from baton.customers.views import TEAM_WIDE_VIEW
 
 MENU: list[tuple[Any, str, Policy]] = [
     (_("Dashboard"), "core:dashboard", AUTHENTICATED),
     (_("Org chart"), "org:chart", requires("org", "view")),
     (_("Employees"), "org:employee_list", requires("employee", "view")),
+    (_("Customers"), "customers:customer_list", requires("customer", "view")),
+    # Team leads and above: whoever sees customers at team scope or wider.
+    (_("Team view"), "customers:team_view", TEAM_WIDE_VIEW),
+    (_("Public pool"), "customers:public_pool", requires("customer", "claim")),
     (_("Audit log"), "audit:event_list", requires("audit", "view")),
     (_("Roles"), "authz:role_list", requires("role", "view")),
     (_("Security alerts"), "alerts:alert_list", requires("security_alert", "view")),
