@@ -86,7 +86,7 @@ class _CustomerDomainViewSet(ScopedViewSet):
     alone (within the scope) whatever the query string says."""
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.detail:
+        if getattr(self, "detail", False):
             return queryset
         return super().filter_queryset(queryset)
 
