@@ -50,9 +50,16 @@ def test_url_names_used_by_the_menu_exist():
 
 def test_menu_shows_only_what_the_user_may_open(org):
     sales = [item["name"] for item in org.client_for("S1101").get("/").context["nav_items"]]
-    assert sales == ["core:dashboard", "org:chart", "org:employee_list"]
+    assert sales == [
+        "core:dashboard",
+        "org:chart",
+        "org:employee_list",
+        "customers:customer_list",
+        "customers:public_pool",
+    ]
     admin = [item["name"] for item in org.client_for("admin").get("/").context["nav_items"]]
-    assert admin == [name for _label, name, _policy in MENU]
+    # The administrator is in no sales team, so holds no claim on the public pool.
+    assert admin == [name for _label, name, _policy in MENU if name != "customers:public_pool"]
 
 
 def test_layout_has_user_number_logout_language_and_htmx(org):
