@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -238,21 +238,24 @@ class CustomerClaimView(ScopedObjectMixin):
 
     policy = requires("customer", "claim")
     http_method_names = ["post"]
-    object: Customer
+    object: Customer | None
 
     def get_scoped_queryset(self) -> QuerySet[Customer]:
         return public_pool_customers(user=self.request.user)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def prepare(self) -> None:
+        # Someone else may have claimed the customer a moment ago: say so instead of a bare
+        # 404 that an HTMX swap would hide (the look-up is still audited like any other).
         try:
-            customer_claim(actor=request.user, customer=self.object)
-        except BatonError as exc:
-            messages.error(request, error_text(exc))
+            super().prepare()
+        except Http404:
+            self.object = None
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.object is None:
+            messages.error(request, _("This customer is no longer in the public pool."))
         else:
-            messages.success(
-                request,
-                _("%(name)s is now yours, in your team's pool.") % {"name": self.object.name},
-            )
+            self._claim(request, self.object)
         if wants_partial(request):
             # The claim URL carries the pool page's query string, so the table keeps its filters.
             pool = PublicPoolView()
@@ -260,6 +263,17 @@ class CustomerClaimView(ScopedObjectMixin):
             return render(request, pool.partial_template_name, pool.get_context_data())
         query = request.GET.urlencode()
         return redirect(reverse("customers:public_pool") + (f"?{query}" if query else ""))
+
+    def _claim(self, request: HttpRequest, customer: Customer) -> None:
+        try:
+            customer_claim(actor=request.user, customer=customer)
+        except BatonError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now yours, in your team's pool.") % {"name": customer.name},
+            )
 
 
 # --- Creating a customer ------------------------------------------------------------------------

@@ -48,6 +48,12 @@ def interaction_record(
         raise InvalidInput(fields={"occurred_at": [_("An interaction cannot lie in the future.")]})
     if source_ref:
         existing = Interaction.objects.filter(channel=channel, source_ref=source_ref).first()
+        if existing is not None and existing.customer_id != customer.pk:
+            # Never hand back (or reveal) another customer's record.
+            raise InvalidInput(
+                fields={"source_ref": [_("This record was already recorded for another customer.")]},
+                code="source_ref_taken",
+            )
         if existing is not None:
             return existing, False
     employee = employee if employee is not None else getattr(actor, "employee", None)
@@ -78,7 +84,10 @@ def interaction_record(
             transaction.on_commit(lambda: _extract_later(interaction.pk))
     except IntegrityError:
         # A concurrent import of the same record won the race: that one stands.
-        return Interaction.objects.get(channel=channel, source_ref=source_ref), False
+        winner = Interaction.objects.get(channel=channel, source_ref=source_ref)
+        if winner.customer_id != customer.pk:
+            raise InvalidInput(code="source_ref_taken") from None
+        return winner, False
     return interaction, True
 
 

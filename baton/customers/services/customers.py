@@ -203,7 +203,7 @@ def customer_create(
             to_owner=owner_here,
             to_team_id=pool.team_id,
             to_pool=pool,
-            reason=_("created"),
+            reason="",
         )
         audit_record(
             actor=actor,

@@ -253,7 +253,7 @@ def pool_returns_run(*, now: dt.datetime) -> dict[str, int]:
                     kind=OwnershipChangeKind.RETURNED,
                     owner=None,
                     pool=public_pool_of(customer.company),
-                    reason=_("no follow-up or order in time"),
+                    reason="",
                     now=now,
                 )
                 returns.append(

@@ -173,3 +173,10 @@ def test_profile_costs_the_same_number_of_queries_however_long_the_history(
     with django_assert_max_num_queries(14):
         large = customer_profile(customer=customer)
     assert len(large["timeline"]) > len(small["timeline"])
+
+
+def test_a_source_ref_of_another_customer_is_refused_not_returned(crm):
+    record(crm, source_ref="<msg-9@example>", channel="email")
+    with pytest.raises(InvalidInput) as exc:
+        record(crm, source_ref="<msg-9@example>", channel="email", customer=crm.customers["c2"])
+    assert exc.value.code == "source_ref_taken"

@@ -179,10 +179,20 @@ def test_claim_matrix(crm):
     )
 
 
-def test_claiming_a_customer_outside_the_pool_is_404(crm):
-    response = crm.org.client_for("S1201").post(f"/customers/pool/{crm.customers['c1'].pk}/claim/")
-    assert response.status_code == 404
+def test_claiming_a_customer_no_longer_in_the_pool_says_so_and_leaks_nothing(crm):
+    from baton.audit.models import AuditEvent
+
+    client = crm.org.client_for("S1201")
+    taken = client.post(f"/customers/pool/{crm.customers['c1'].pk}/claim/", HTTP_HX_REQUEST="true")
+    missing = client.post("/customers/pool/999999/claim/", HTTP_HX_REQUEST="true")
+    assert taken.status_code == missing.status_code == 200
+    assert "no longer in the public pool" in taken.content.decode() or "不在公海" in taken.content.decode()
+    assert taken.content.decode().count("<tr") == missing.content.decode().count("<tr")
     assert crm.customer("c1").owner == crm.org.employees["S1101"]
+    # The look-up of an existing customer outside the pool is still recorded.
+    assert AuditEvent.objects.filter(
+        action="access.denied", actor_label="S1201", object_id=str(crm.customers["c1"].pk)
+    ).exists()
 
 
 # --- The list -------------------------------------------------------------------------------
