@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "baton.authz",
     "baton.alerts",
     "baton.customers",
+    "baton.exchange",
     "baton.demo",
 ]
 
