@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("baton.audit.api.urls")),
     path("", include("baton.alerts.api.urls")),
     path("", include("baton.customers.api.urls")),
+    path("", include("baton.exchange.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("audit/", include("baton.audit.urls")),
     path("alerts/", include("baton.alerts.urls")),
     path("customers/", include("baton.customers.urls")),
+    path("exchange/", include("baton.exchange.urls")),
     path("i18n/setlang/", public_view(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", public_view(SpectacularAPIView.as_view()), name="api-schema"),

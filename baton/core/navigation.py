@@ -21,6 +21,8 @@ MENU: list[tuple[Any, str, Policy]] = [
     (_("Audit log"), "audit:event_list", requires("audit", "view")),
     (_("Roles"), "authz:role_list", requires("role", "view")),
     (_("Security alerts"), "alerts:alert_list", requires("security_alert", "view")),
+    (_("Data import"), "exchange:import_list", requires("customer_import", "create")),
+    (_("Customer export"), "exchange:export_list", requires("customer", "export")),
 ]
 
 
