@@ -34,6 +34,7 @@ from baton.exchange.forms import (
 )
 from baton.exchange.models import ExportRequest, ExportStatus, ImportBatch, ImportStatus, ReviewItem
 from baton.exchange.parsers.columns import translated_columns
+from baton.exchange.parsers.files import MAX_UPLOAD_BYTES
 from baton.exchange.selectors import (
     exports_awaiting_decision_by,
     exports_decidable_by,
@@ -109,7 +110,10 @@ class ImportListView(BatonTemplateView):
             upload = form.cleaned_data["file"]
             try:
                 batch = import_upload(
-                    actor=request.user, kind=form.cleaned_data["kind"], name=upload.name, data=upload.read()
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    name=upload.name,
+                    data=upload.read(MAX_UPLOAD_BYTES + 1),  # one byte more is enough to refuse it
                 )
             except BatonError as exc:
                 form_add_service_error(form, exc)
