@@ -40,6 +40,7 @@ def exports(org, crm, monkeypatch):
     return {
         "lead": export_request(actor=org.user("S1100"), format="csv"),
         "company": export_request(actor=org.user("M0001"), format="xlsx"),
+        "company2": export_request(actor=org.user("M0001"), format="csv"),
     }
 
 
@@ -249,6 +250,18 @@ def test_export_endpoints(org, exports):
             f"{base}{company.pk}/reject/",
             method="post",
             data={"reason": "范围过大"},
+            permitted="admin",
+            no_permission="S1100",
+            out_of_scope="S1000",
+            api=True,
+        ),
+    )
+    assert_matrix(
+        org,
+        MatrixCase(
+            f"{base}{exports['company2'].pk}/approve/",
+            method="post",
+            data={},
             permitted="admin",
             no_permission="S1100",
             out_of_scope="S1000",
