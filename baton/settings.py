@@ -301,4 +301,8 @@ LOGGING = {
 BATON_FACT_EXTRACTOR = os.environ.get("BATON_FACT_EXTRACTOR", "baton.customers.facts.rules.RuleExtractor")
 
 # Demo data plug-ins: each later domain adds its seeder here (see baton/demo/registry.py).
-DEMO_SEEDERS = ["baton.org.demo.seed_organisation", "baton.accounts.demo.seed_logins"]
+DEMO_SEEDERS = [
+    "baton.org.demo.seed_organisation",
+    "baton.accounts.demo.seed_logins",
+    "baton.customers.demo.seed_customers",
+]
