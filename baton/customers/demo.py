@@ -56,8 +56,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import gettext as _
-
 from baton.audit.services import EventSpec, audit_record_many, diff, snapshot
 from baton.core import clock, crypto
 from baton.core.masking import mask_phone
@@ -1677,7 +1675,7 @@ def _ownership(s: Seeding, rng: random.Random) -> None:
                 to_owner=holder if assigned_at_creation else None,
                 to_team_id=plan.team_id,
                 to_pool=plan.pool,
-                reason=_("created"),
+                reason="",
             )
         )
         if holder is not None and since is not None and not assigned_at_creation:
@@ -1723,7 +1721,7 @@ def _ownership(s: Seeding, rng: random.Random) -> None:
                     from_team_id=plan.team_id,
                     from_pool=plan.pool,
                     to_pool=s.public,
-                    reason=_("no follow-up or order in time") if returned else rng.choice(RELEASE_REASONS),
+                    reason="" if returned else rng.choice(RELEASE_REASONS),
                 )
             )
     CustomerCollaborator.objects.bulk_create(collaborators)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrderStatus(models.TextChoices):
     OPEN = "open", _("Open")
     IN_TRANSIT = "in_transit", _("In transit")
     DELIVERED = "delivered", _("Delivered")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("order status", "Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 

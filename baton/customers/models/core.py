@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Region(models.TextChoices):
@@ -33,9 +34,9 @@ class Industry(models.TextChoices):
 class Tier(models.TextChoices):
     """Scale tier (客户规模)."""
 
-    LARGE = "large", _("Large")
-    MEDIUM = "medium", _("Medium")
-    SMALL = "small", _("Small")
+    LARGE = "large", pgettext_lazy("customer size", "Large")
+    MEDIUM = "medium", pgettext_lazy("customer size", "Medium")
+    SMALL = "small", pgettext_lazy("customer size", "Small")
 
 
 class CustomerStatus(models.TextChoices):

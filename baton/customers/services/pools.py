@@ -29,6 +29,17 @@ from baton.customers.models import (
 from baton.customers.services.customers import pool_for, public_pool_of
 
 
+def _locked(customer: Customer) -> Customer:
+    """The customer, row-locked for the rest of the transaction, with its pool and owner.
+
+    Only the customer row is locked: PostgreSQL refuses FOR UPDATE on the outer join that
+    the nullable owner needs.
+    """
+    return (
+        Customer.objects.select_for_update(of=("self",)).select_related("pool", "owner").get(pk=customer.pk)
+    )
+
+
 def _operator(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) is not None else None
 
@@ -60,7 +71,7 @@ def customer_assign(*, actor: Any, customer: Customer, owner: Any, reason: str =
     """Give a team-pool customer to a member of that team (a team lead distributing work)."""
     now = clock.now()
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().select_related("owner", "pool").get(pk=customer.pk)
+        customer = _locked(customer)
         if customer.pool.kind == PoolKind.PUBLIC:
             raise InvalidInput(
                 _("Customers in the public pool are claimed, not assigned."), code="in_public_pool"
@@ -128,7 +139,7 @@ def customer_claim(*, actor: Any, customer: Customer) -> Customer:
         raise InvalidInput(_("Your team has no customer pool."), code="no_team_pool")
     now = clock.now()
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().select_related("pool", "owner").get(pk=customer.pk)
+        customer = _locked(customer)
         if customer.pool.kind != PoolKind.PUBLIC:
             raise InvalidInput(
                 _("This customer is not in the public pool any more."), code="not_in_public_pool"
@@ -158,7 +169,7 @@ def customer_release(*, actor: Any, customer: Customer, reason: str) -> Customer
         raise InvalidInput(fields={"reason": [_("Please say why.")]})
     now = clock.now()
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().select_related("pool", "owner").get(pk=customer.pk)
+        customer = _locked(customer)
         if customer.pool.kind == PoolKind.PUBLIC:
             raise InvalidInput(_("This customer is in the public pool already."), code="in_public_pool")
         before = customer.owner_id
