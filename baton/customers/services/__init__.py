@@ -1,13 +1,22 @@
 """Writes of the customers domain, one module per concern."""
 
 from baton.customers.services.activity import (
+    attachment_add,
     fact_review,
     facts_extract,
     interaction_record,
     task_complete,
     task_create,
 )
-from baton.customers.services.commerce import complaint_record, money, order_create
+from baton.customers.services.commerce import (
+    complaint_record,
+    complaint_resolve,
+    contract_add,
+    money,
+    order_create,
+    receivable_add,
+    receivable_payment,
+)
 from baton.customers.services.customers import (
     contact_add,
     contact_remove,
@@ -29,11 +38,14 @@ from baton.customers.services.pools import (
 )
 
 __all__ = [
+    "attachment_add",
     "collaborator_set",
     "complaint_record",
+    "complaint_resolve",
     "contact_add",
     "contact_remove",
     "contact_reveal",
+    "contract_add",
     "customer_assign",
     "customer_claim",
     "customer_create",
@@ -50,6 +62,8 @@ __all__ = [
     "pool_update",
     "public_pool_of",
     "rebalance_preview",
+    "receivable_add",
+    "receivable_payment",
     "task_complete",
     "task_create",
 ]

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from baton.audit.services import EventSpec, audit_record, audit_record_many
-from baton.core import clock
+from baton.core import clock, uploads
 from baton.core.errors import InvalidInput
 from baton.customers.models import (
     Contact,
@@ -20,6 +20,7 @@ from baton.customers.models import (
     FactStatus,
     FollowUpTask,
     Interaction,
+    InteractionAttachment,
     InteractionChannel,
 )
 
@@ -221,3 +222,31 @@ def task_complete(*, actor: Any, task: FollowUpTask) -> FollowUpTask:
                 changes={"customer": task.customer_id},
             )
     return task
+
+
+def attachment_add(*, actor: Any, interaction: Interaction, upload: Any) -> InteractionAttachment:
+    """Attach a file (document, image, call recording, text) to an interaction; its content is
+    checked, it is stored outside the web root, and its SHA-256 is kept."""
+    checked = uploads.check_upload(upload, allowed=uploads.INTERACTION_ATTACHMENTS)
+    with transaction.atomic():
+        attachment = InteractionAttachment(
+            interaction=interaction,
+            name=checked.name,
+            content_type=checked.kind.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+        )
+        attachment.file.name = uploads.store(checked, folder="interactions")
+        attachment.save()
+        audit_record(
+            actor=actor,
+            action="customers.attachment_added",
+            target=attachment,
+            changes={
+                "interaction": interaction.pk,
+                "customer": interaction.customer_id,
+                "sha256": checked.sha256,
+                "size": checked.size,
+            },
+        )
+    return attachment

@@ -11,9 +11,19 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from baton.audit.services import audit_record
-from baton.core import clock
+from baton.core import clock, uploads
 from baton.core.errors import InvalidInput
-from baton.customers.models import Complaint, ComplaintSeverity, Customer, Order, OrderStatus
+from baton.customers.models import (
+    Complaint,
+    ComplaintSeverity,
+    ComplaintStatus,
+    Contract,
+    Customer,
+    Order,
+    OrderStatus,
+    Receivable,
+    ReceivableStatus,
+)
 
 FEN = Decimal("0.01")
 
@@ -111,5 +121,130 @@ def complaint_record(
             action="customers.complaint_recorded",
             target=complaint,
             changes={"customer": customer.pk, "category": category, "severity": severity},
+        )
+    return complaint
+
+
+def contract_add(
+    *,
+    actor: Any,
+    customer: Customer,
+    number: str,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    amount: Any = None,
+    scan: Any = None,
+    owner: Any = None,
+) -> Contract:
+    """Record a contract, with its scan (PDF or image; content-checked, SHA-256 kept)."""
+    if not number.strip() or not title.strip():
+        raise InvalidInput(
+            fields={"number" if not number.strip() else "title": [_("This field is required.")]}
+        )
+    if ends_on < starts_on:
+        raise InvalidInput(fields={"ends_on": [_("A contract cannot end before it starts.")]})
+    value = money(amount) if amount not in (None, "") else None
+    checked = uploads.check_upload(scan, allowed=uploads.SCANS) if scan is not None else None
+    try:
+        with transaction.atomic():
+            contract = Contract.objects.create(
+                customer=customer,
+                number=number.strip(),
+                title=title.strip()[:200],
+                starts_on=starts_on,
+                ends_on=ends_on,
+                amount=value,
+                owner=owner if owner is not None else customer.owner,
+                scan_sha256=checked.sha256 if checked else "",
+            )
+            if checked is not None:
+                contract.scan.name = uploads.store(checked, folder="contracts")
+                contract.save(update_fields=["scan"])
+            audit_record(
+                actor=actor,
+                action="customers.contract_added",
+                target=contract,
+                changes={
+                    "customer": customer.pk,
+                    "number": contract.number,
+                    "amount": value,
+                    "scan_sha256": contract.scan_sha256,
+                },
+            )
+    except IntegrityError as exc:
+        raise InvalidInput(fields={"number": [_("This contract number exists already.")]}) from exc
+    return contract
+
+
+def receivable_add(
+    *,
+    actor: Any,
+    customer: Customer,
+    amount: Any,
+    due_on: dt.date,
+    order: Order | None = None,
+    owner: Any = None,
+) -> Receivable:
+    """Record money owed; the order's receivable owner collects it, else the customer's owner."""
+    if order is not None and order.customer_id != customer.pk:
+        raise InvalidInput(fields={"order": [_("The order belongs to another customer.")]})
+    value = money(amount)
+    collector = owner or (order.receivable_owner if order is not None else None) or customer.owner
+    with transaction.atomic():
+        receivable = Receivable.objects.create(
+            customer=customer, order=order, amount=value, due_on=due_on, owner=collector
+        )
+        audit_record(
+            actor=actor,
+            action="customers.receivable_added",
+            target=receivable,
+            changes={"customer": customer.pk, "amount": value, "due_on": due_on},
+        )
+    return receivable
+
+
+def receivable_payment(*, actor: Any, receivable: Receivable, amount: Any) -> Receivable:
+    """Record a payment; the receivable is paid when nothing is left open. Overpaying is refused."""
+    value = money(amount)
+    with transaction.atomic():
+        receivable = Receivable.objects.select_for_update().get(pk=receivable.pk)
+        if receivable.status != ReceivableStatus.OPEN:
+            raise InvalidInput(_("This receivable is not open."), code="receivable_closed")
+        if receivable.paid_amount + value > receivable.amount:
+            raise InvalidInput(fields={"amount": [_("The payment is more than what is still open.")]})
+        before = receivable.paid_amount
+        receivable.paid_amount += value
+        if receivable.paid_amount == receivable.amount:
+            receivable.status = ReceivableStatus.PAID
+        receivable.save(update_fields=["paid_amount", "status"])
+        audit_record(
+            actor=actor,
+            action="customers.receivable_paid",
+            target=receivable,
+            changes={
+                "customer": receivable.customer_id,
+                "paid": {"before": before, "after": receivable.paid_amount},
+            },
+        )
+    return receivable
+
+
+def complaint_resolve(*, actor: Any, complaint: Complaint, resolution: str) -> Complaint:
+    """Close a complaint with what was done about it."""
+    if not resolution.strip():
+        raise InvalidInput(fields={"resolution": [_("Say how it was resolved.")]})
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.status == ComplaintStatus.RESOLVED:
+            raise InvalidInput(_("This complaint is resolved already."), code="complaint_resolved")
+        complaint.status = ComplaintStatus.RESOLVED
+        complaint.resolution = resolution.strip()
+        complaint.save(update_fields=["status", "resolution"])
+        audit_record(
+            actor=actor,
+            action="customers.complaint_resolved",
+            target=complaint,
+            changes={"customer": complaint.customer_id},
         )
     return complaint
