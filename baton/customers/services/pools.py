@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from baton.audit.services import EventSpec, audit_record, audit_record_many, diff, snapshot
@@ -243,59 +244,107 @@ def _as_datetime(day: dt.date | None) -> dt.datetime | None:
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC) if day else None
 
 
+def _return_candidates(now: dt.datetime) -> Any:
+    """Owned team-pool customers that could be due for a warning or a return as of ``now``.
+
+    A conservative SQL pre-filter (shortest limits, longest warning across all pools and tier
+    rules), so the job reads only customers near their deadline, not every owned customer;
+    the exact rule per pool and tier is applied in Python afterwards.
+    """
+    pools = list(
+        Pool.objects.filter(kind=PoolKind.TEAM).values_list("follow_up_days", "deal_days", "warn_days")
+    )
+    tiers = list(PoolTierRule.objects.values_list("follow_up_days", "deal_days"))
+    if not pools:
+        return Customer.objects.none()
+    warn = max(p[2] for p in pools)
+    follow_up = min([p[0] for p in pools] + [t[0] for t in tiers])
+    deal = min([p[1] for p in pools] + [t[1] for t in tiers])
+    quiet_since = now - dt.timedelta(days=max(follow_up - warn, 0))
+    no_deal_since = now - dt.timedelta(days=max(deal - warn, 0))
+    last_contact = Coalesce("last_follow_up_at", "owned_since", "created_at")
+    return (
+        Customer.objects.filter(owner__isnull=False, pool__kind=PoolKind.TEAM)
+        .alias(last_contact=last_contact)
+        .filter(
+            Q(last_contact__lte=quiet_since)
+            | Q(last_order_at__isnull=True)
+            | Q(last_order_at__lte=no_deal_since.date())
+        )
+        .select_related("pool", "owner", "company")
+        .order_by("pk")
+    )
+
+
 def pool_returns_run(*, now: dt.datetime) -> dict[str, int]:
     """The public-pool job: warn owners ``warn_days`` before a return, and return customers whose
-    time without a follow-up or an order has run out. Running it twice does nothing twice."""
+    time without a follow-up or an order has run out. Running it twice does nothing twice; both
+    warnings and returns are audited."""
     overrides = {(r.pool_id, r.tier): r for r in PoolTierRule.objects.all()}
+    events: list[EventSpec] = []
     warned = returned = 0
-    candidates = Customer.objects.filter(owner__isnull=False, pool__kind=PoolKind.TEAM).select_related(
-        "pool", "owner", "company"
-    )
-    returns: list[EventSpec] = []
-    for customer in candidates.iterator(chunk_size=500):
+    for customer in _return_candidates(now).iterator(chunk_size=500):
         follow_up_days, deal_days = _limits(customer.pool, customer.tier, overrides)
         due = _due_date(customer, follow_up_days, deal_days)
         if due <= now:
-            with transaction.atomic():
-                owner_id = customer.owner_id
-                _move(
-                    actor=None,
-                    customer=customer,
-                    kind=OwnershipChangeKind.RETURNED,
-                    owner=None,
-                    pool=public_pool_of(customer.company),
-                    reason="",
-                    now=now,
-                )
-                returns.append(
-                    EventSpec(
-                        action="customers.customer_returned",
-                        actor_label="system",
-                        object_type="customers.customer",
-                        object_id=str(customer.pk),
-                        changes={"owner": owner_id, "due": due.isoformat()},
-                    )
-                )
+            _return_to_public_pool(customer, due=due, now=now, events=events)
             returned += 1
-        elif (
-            customer.owner is not None
-            and due - dt.timedelta(days=customer.pool.warn_days) <= now
-            and customer.return_warned_at is None
-        ):
-            with transaction.atomic():
-                FollowUpTask.objects.create(
-                    customer=customer,
-                    assignee=customer.owner,
-                    due_at=due,
-                    created_at=now,
-                    title=_("Follow up before %(date)s or the customer returns to the public pool")
-                    % {"date": due.date().isoformat()},
-                )
-                Customer.objects.filter(pk=customer.pk).update(return_warned_at=now)
+        elif due - dt.timedelta(days=customer.pool.warn_days) <= now and customer.return_warned_at is None:
+            _warn_owner(customer, due=due, now=now, events=events)
             warned += 1
-    if returns:
-        audit_record_many(specs=returns)
+    if events:
+        audit_record_many(specs=events)
     return {"warned": warned, "returned": returned}
+
+
+def _return_to_public_pool(
+    customer: Customer, *, due: dt.datetime, now: dt.datetime, events: list[EventSpec]
+) -> None:
+    owner_id = customer.owner_id
+    with transaction.atomic():
+        _move(
+            actor=None,
+            customer=customer,
+            kind=OwnershipChangeKind.RETURNED,
+            owner=None,
+            pool=public_pool_of(customer.company),
+            reason="",
+            now=now,
+        )
+    events.append(
+        EventSpec(
+            action="customers.customer_returned",
+            actor_label="system",
+            object_type="customers.customer",
+            object_id=str(customer.pk),
+            changes={"owner": owner_id, "due": due.isoformat()},
+        )
+    )
+
+
+def _warn_owner(customer: Customer, *, due: dt.datetime, now: dt.datetime, events: list[EventSpec]) -> None:
+    owner = customer.owner
+    if owner is None:  # the candidates are owned; this only satisfies the type
+        return
+    with transaction.atomic():
+        task = FollowUpTask.objects.create(
+            customer=customer,
+            assignee=owner,
+            due_at=due,
+            created_at=now,
+            title=_("Follow up before %(date)s or the customer returns to the public pool")
+            % {"date": due.date().isoformat()},
+        )
+        Customer.objects.filter(pk=customer.pk).update(return_warned_at=now)
+    events.append(
+        EventSpec(
+            action="customers.return_warned",
+            actor_label="system",
+            object_type="customers.customer",
+            object_id=str(customer.pk),
+            changes={"owner": customer.owner_id, "due": due.isoformat(), "task": task.pk},
+        )
+    )
 
 
 POOL_RULE_FIELDS = (

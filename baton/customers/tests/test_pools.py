@@ -116,6 +116,9 @@ def test_return_after_follow_up_days_with_a_warning_first(crm):
     assert pool_returns_run(now=start + dt.timedelta(days=25))["warned"] == 0  # not twice
     task = FollowUpTask.objects.get(customer=customer)
     assert task.assignee == crm.org.employees["S1102"]
+    assert (
+        AuditEvent.objects.filter(action="customers.return_warned", object_id=str(customer.pk)).count() == 1
+    )
     result = pool_returns_run(now=start + dt.timedelta(days=30, seconds=1))
     assert result["returned"] >= 1
     returned = crm.customer("c2")
