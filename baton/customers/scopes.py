@@ -58,6 +58,9 @@ def _customer_rule(prefix: str, extra_own: tuple[str, ...] = ()) -> registry.Sco
 
 CUSTOMER_SCOPES = _customer_rule("")
 ORDER_SCOPES = _customer_rule("customer__", extra_own=("taken_by_id", "receivable_owner_id"))
+# Receivables are read under the ``order`` grants (no resource of their own): those of customers
+# in scope, plus the ones the user collects.
+RECEIVABLE_SCOPES = _customer_rule("customer__", extra_own=("owner_id",))
 
 
 def register_resources() -> None:

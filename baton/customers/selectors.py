@@ -16,18 +16,22 @@ from baton.core import clock
 from baton.customers.models import (
     Complaint,
     Contact,
+    Contract,
     Customer,
     CustomerFact,
     FactStatus,
     FollowUpTask,
     Interaction,
+    InteractionAttachment,
     Order,
     OwnershipChange,
     Pool,
     PoolKind,
+    Receivable,
     ReceivableStatus,
 )
 from baton.customers.models.commerce import OPEN_ORDER_STATUSES
+from baton.customers.scopes import RECEIVABLE_SCOPES
 
 PROFILE_TIMELINE = 50
 PROFILE_ORDERS = 20
@@ -102,6 +106,33 @@ def tasks_visible_to(*, user: Any, action: str = "view") -> QuerySet[FollowUpTas
     """Follow-up tasks of the customers the user may see (or ``action``), whoever does them."""
     visible = customers_visible_to(user=user, action=action).values("pk")
     return FollowUpTask.objects.filter(customer__in=visible).select_related("customer", "assignee")
+
+
+def contracts_visible_to(*, user: Any, action: str = "view") -> QuerySet[Contract]:
+    """Contracts (and their scans) of the customers the user may see (or ``action``)."""
+    visible = customers_visible_to(user=user, action=action).values("pk")
+    return Contract.objects.filter(customer__in=visible).select_related("customer", "owner")
+
+
+def receivables_visible_to(*, user: Any, action: str = "view") -> QuerySet[Receivable]:
+    """Receivables under the user's ``order`` grant for ``action``: those of customers in scope
+    and those the user collects (finance: the whole company)."""
+    base = Receivable.objects.select_related("customer", "order", "owner")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return base.none()
+    actor = actor_for(user)
+    scope = actor.scope_for("order", action)
+    if scope is None:
+        return base.none()
+    return base.filter(RECEIVABLE_SCOPES.filter_for(scope, actor))
+
+
+def attachments_visible_to(*, user: Any, action: str = "view") -> QuerySet[InteractionAttachment]:
+    """Files attached to interactions with customers the user may see (or ``action``)."""
+    visible = customers_visible_to(user=user, action=action).values("pk")
+    return InteractionAttachment.objects.filter(interaction__customer__in=visible).select_related(
+        "interaction"
+    )
 
 
 def pools_visible_to(*, user: Any, action: str = "view") -> QuerySet[Pool]:

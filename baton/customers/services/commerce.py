@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from baton.audit.services import audit_record
 from baton.core import clock, uploads
-from baton.core.errors import InvalidInput
+from baton.core.errors import InvalidInput, NotFound
 from baton.customers.models import (
     Complaint,
     ComplaintSeverity,
     ComplaintStatus,
     Contract,
     Customer,
+    InteractionAttachment,
     Order,
     OrderStatus,
     Receivable,
@@ -248,3 +249,27 @@ def complaint_resolve(*, actor: Any, complaint: Complaint, resolution: str) -> C
             changes={"customer": complaint.customer_id},
         )
     return complaint
+
+
+def document_download_record(*, actor: Any, obj: Contract | InteractionAttachment) -> None:
+    """Record that ``actor`` took a copy of a contract's scan or an interaction's attachment,
+    with the SHA-256 of what was handed out. The caller has loaded ``obj`` through the scope."""
+    if isinstance(obj, Contract):
+        if not obj.scan:
+            raise NotFound(_("This contract has no scan."))
+        changes: dict[str, Any] = {
+            "customer": obj.customer_id,
+            "document": "contract_scan",
+            "number": obj.number,
+            "sha256": obj.scan_sha256,
+        }
+    else:
+        changes = {
+            "customer": obj.interaction.customer_id,
+            "document": "interaction_attachment",
+            "interaction": obj.interaction_id,
+            "name": obj.name,
+            "sha256": obj.sha256,
+        }
+    with transaction.atomic():
+        audit_record(actor=actor, action="customers.document_downloaded", target=obj, changes=changes)
