@@ -21,6 +21,7 @@ from baton.customers.models import (
     FollowUpTask,
     Industry,
     Interaction,
+    InteractionAttachment,
     InteractionChannel,
     Order,
     OrderStatus,
@@ -311,6 +312,35 @@ class ReceivableSerializer(serializers.ModelSerializer):
     class Meta:
         model = Receivable
         fields = ["id", "order", "amount", "paid_amount", "due_on", "status", "owner"]
+        read_only_fields = fields
+
+
+class ContractDetailSerializer(ContractSerializer):
+    """A contract with its customer and the SHA-256 of its scan (``GET contracts/{id}/scan/``)."""
+
+    customer = CustomerRefSerializer(read_only=True)
+
+    class Meta(ContractSerializer.Meta):
+        fields = ["id", "customer", *ContractSerializer.Meta.fields[1:], "scan_sha256"]
+        read_only_fields = fields
+
+
+class ReceivableDetailSerializer(ReceivableSerializer):
+    """A receivable with its customer; ``amount`` and ``paid_amount`` are strings in CNY."""
+
+    customer = CustomerRefSerializer(read_only=True)
+
+    class Meta(ReceivableSerializer.Meta):
+        fields = ["id", "customer", *ReceivableSerializer.Meta.fields[1:]]
+        read_only_fields = fields
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A file attached to an interaction (``GET attachments/{id}/download/``)."""
+
+    class Meta:
+        model = InteractionAttachment
+        fields = ["id", "interaction", "name", "content_type", "size", "sha256"]
         read_only_fields = fields
 
 
@@ -633,6 +663,45 @@ class ComplaintCreateSerializer(StrictSerializer):
     severity = ComplaintSeverityField()
     description = serializers.CharField(max_length=5000)
     order = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Order id.")
+
+
+class ContractCreateSerializer(StrictSerializer):
+    """Sent as multipart/form-data; ``scan`` is a PDF or image, checked by its content."""
+
+    customer = _customer_id()
+    number = serializers.CharField(max_length=40)
+    title = serializers.CharField(max_length=200)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None, help_text="CNY."
+    )
+    scan = serializers.FileField(
+        required=False, allow_null=True, default=None, help_text="PDF, PNG, JPEG or WebP, at most 20 MB."
+    )
+
+
+class ReceivableCreateSerializer(StrictSerializer):
+    customer = _customer_id()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text='CNY, e.g. "12800.00".')
+    due_on = serializers.DateField()
+    order = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Order id.")
+
+
+class PaymentSerializer(StrictSerializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text='CNY, e.g. "400.00".')
+
+
+class ComplaintResolveSerializer(StrictSerializer):
+    resolution = serializers.CharField(max_length=5000)
+
+
+class AttachmentUploadSerializer(StrictSerializer):
+    """Sent as multipart/form-data."""
+
+    file = serializers.FileField(
+        help_text="A document, image, call recording (MP3, M4A, AMR) or text, at most 20 MB."
+    )
 
 
 class TaskCreateSerializer(_ScopedPeopleMixin, StrictSerializer):

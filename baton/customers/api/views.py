@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -19,8 +20,10 @@ from baton.customers.api import serializers as s
 from baton.customers.filters import CustomerFilterSet
 from baton.customers.models import Customer, FactStatus
 from baton.customers.selectors import (
+    attachments_visible_to,
     complaints_visible_to,
     contacts_visible_to,
+    contracts_visible_to,
     customer_profile,
     customers_for_team_view,
     customers_visible_to,
@@ -29,14 +32,18 @@ from baton.customers.selectors import (
     orders_visible_to,
     pools_visible_to,
     public_pool_customers,
+    receivables_visible_to,
     tasks_visible_to,
 )
 from baton.customers.services import (
+    attachment_add,
     collaborator_set,
     complaint_record,
+    complaint_resolve,
     contact_add,
     contact_remove,
     contact_reveal,
+    contract_add,
     customer_assign,
     customer_claim,
     customer_create,
@@ -47,9 +54,12 @@ from baton.customers.services import (
     order_create,
     pool_update,
     rebalance_preview,
+    receivable_add,
+    receivable_payment,
     task_complete,
     task_create,
 )
+from baton.customers.views import document_response
 
 
 def _valid(
@@ -89,6 +99,24 @@ class _CustomerDomainViewSet(ScopedViewSet):
         if getattr(self, "detail", False):
             return queryset
         return super().filter_queryset(queryset)
+
+
+class _DownloadMixin:
+    """A download answers with the file whatever the client said it accepts."""
+
+    download_actions: tuple[str, ...] = ()
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        force = force or getattr(self, "action", None) in self.download_actions
+        return super().perform_content_negotiation(request, force=force)  # type: ignore[misc]
+
+
+DOWNLOAD_RESPONSES: dict[Any, Any] = {
+    (200, "application/octet-stream"): OpenApiResponse(
+        OpenApiTypes.BINARY,
+        description="The file as an attachment, in its stored content type; audited.",
+    ),
+}
 
 
 # --- Customers -------------------------------------------------------------------------------
@@ -286,7 +314,7 @@ class InteractionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Cust
 
     resource = "customer"
     selector = interactions_visible_to
-    action_policies = {"create": "change"}
+    action_policies = {"create": "change", "attachments": "change"}
     serializer_class = s.InteractionSerializer
     filterset_class = f.InteractionFilterSet
     search_fields = ["content", "next_step"]
@@ -323,6 +351,20 @@ class InteractionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Cust
             self.get_serializer(interaction).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+    @extend_schema(
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.AttachmentSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def attachments(self, request: Request, pk: str) -> Response:
+        """Attach a file (multipart/form-data ``file``): a document, image, call recording or
+        text, accepted by its content (``file_type_refused``, ``macros_refused``,
+        ``file_too_large``); needs ``customer.change`` on the interaction's customer."""
+        interaction = self.get_object()
+        data = _valid(s.AttachmentUploadSerializer, request, self)
+        attachment = attachment_add(actor=request.user, interaction=interaction, upload=data["file"])
+        return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["customers"])
@@ -400,7 +442,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Custom
 
     resource = "customer"
     selector = complaints_visible_to
-    action_policies = {"create": "change"}
+    action_policies = {"create": "change", "resolve": "change"}
     serializer_class = s.ComplaintSerializer
     filterset_class = f.ComplaintFilterSet
     search_fields = ["category", "description"]
@@ -419,6 +461,115 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Custom
                 raise InvalidInput(fields={"order": [_("This customer has no such order.")]})
         complaint = complaint_record(actor=request.user, customer=customer, order=order, **data)
         return Response(self.get_serializer(complaint).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ComplaintResolveSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str) -> Response:
+        """Close the complaint with what was done about it (``complaint_resolved`` when it is
+        closed already)."""
+        complaint = self.get_object()
+        data = _valid(s.ComplaintResolveSerializer, request, self)
+        complaint = complaint_resolve(actor=request.user, complaint=complaint, resolution=data["resolution"])
+        return Response(self.get_serializer(complaint).data)
+
+
+# --- Contracts and receivables ---------------------------------------------------------------
+
+
+@extend_schema(tags=["customers"])
+class ContractViewSet(
+    _DownloadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _CustomerDomainViewSet
+):
+    """Contracts of customers in scope. Adding one (multipart/form-data, with an optional
+    ``scan``) needs ``customer.change`` on the customer; the scan is accepted by its content
+    (PDF or image), never by its name (``file_type_refused``)."""
+
+    resource = "customer"
+    selector = contracts_visible_to
+    action_policies = {"create": "change", "scan": "view"}
+    download_actions = ("scan",)
+    serializer_class = s.ContractDetailSerializer
+    filterset_class = f.ContractFilterSet
+    search_fields = ["number", "title"]
+    ordering_fields = ["starts_on", "ends_on"]
+    ordering = ["-starts_on", "-id"]
+
+    @extend_schema(
+        request={"multipart/form-data": s.ContractCreateSerializer},
+        responses={201: s.ContractDetailSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        data = _valid(s.ContractCreateSerializer, request, self)
+        customer = _customer_for(request, data.pop("customer"), action="change")
+        contract = contract_add(actor=request.user, customer=customer, **data)
+        return Response(self.get_serializer(contract).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=DOWNLOAD_RESPONSES)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def scan(self, request: Request, pk: str) -> Any:
+        """The contract's scan as an attachment (404 when it has none); every download is audited."""
+        return document_response(actor=request.user, obj=self.get_object())
+
+
+@extend_schema(tags=["customers"])
+class ReceivableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _CustomerDomainViewSet):
+    """Receivables within the caller's ``order`` scope: those of customers in scope and those
+    the caller collects (finance: the whole company). Recording one needs ``order.create`` and
+    the customer inside the caller's customer view scope; a payment needs ``order.change``."""
+
+    resource = "order"
+    selector = receivables_visible_to
+    action_policies = {"payments": "change"}
+    serializer_class = s.ReceivableDetailSerializer
+    filterset_class = f.ReceivableFilterSet
+    ordering_fields = ["due_on", "amount"]
+    ordering = ["due_on", "id"]
+
+    @extend_schema(request=s.ReceivableCreateSerializer, responses={201: s.ReceivableDetailSerializer})
+    def create(self, request: Request) -> Response:
+        data = _valid(s.ReceivableCreateSerializer, request, self)
+        customer = _customer_for(request, data.pop("customer"), action="view")
+        order_id = data.pop("order")
+        order = None
+        if order_id is not None:
+            order = orders_visible_to(user=request.user).filter(customer=customer, pk=order_id).first()
+            if order is None:
+                raise InvalidInput(fields={"order": [_("This customer has no such order.")]})
+        receivable = receivable_add(actor=request.user, customer=customer, order=order, **data)
+        return Response(self.get_serializer(receivable).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PaymentSerializer, responses=s.ReceivableDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def payments(self, request: Request, pk: str) -> Response:
+        """Record money received; the receivable is paid when nothing is left open. Paying more
+        than is open is refused; a closed one answers ``receivable_closed``."""
+        receivable = self.get_object()
+        data = _valid(s.PaymentSerializer, request, self)
+        receivable = receivable_payment(actor=request.user, receivable=receivable, amount=data["amount"])
+        return Response(self.get_serializer(self.get_queryset().get(pk=receivable.pk)).data)
+
+
+@extend_schema(tags=["customers"])
+class AttachmentViewSet(
+    _DownloadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _CustomerDomainViewSet
+):
+    """Files attached to interactions with customers in scope (``POST interactions/{id}/attachments/``
+    adds one); ``{id}/download/`` hands out the file, audited."""
+
+    resource = "customer"
+    selector = attachments_visible_to
+    action_policies = {"download": "view"}
+    download_actions = ("download",)
+    serializer_class = s.AttachmentSerializer
+    filterset_class = f.AttachmentFilterSet
+    ordering_fields = ["id"]
+    ordering = ["id"]
+
+    @extend_schema(responses=DOWNLOAD_RESPONSES)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def download(self, request: Request, pk: str) -> Any:
+        """The file as an attachment; every download is audited."""
+        return document_response(actor=request.user, obj=self.get_object())
 
 
 # --- Follow-up tasks -------------------------------------------------------------------------
