@@ -192,3 +192,37 @@ class FactReviewForm(forms.Form):
         ]
     )
     text = forms.CharField(label=_("What is right"), max_length=300, required=False)
+
+
+class ContractForm(forms.Form):
+    """A contract with its scan (PDF or image; the service checks what the file really is)."""
+
+    number = forms.CharField(label=_("Contract number"), max_length=40)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DATE_INPUT)
+    amount = forms.DecimalField(
+        label=_("Amount (CNY)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+    scan = forms.FileField(
+        label=_("Scan"), required=False, help_text=_("PDF, PNG, JPEG or WebP, at most 20 MB.")
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A document, image, call recording (MP3, M4A, AMR) or text, at most 20 MB."),
+    )
+
+
+class ComplaintResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("How was it resolved?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount received (CNY)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )

@@ -16,6 +16,14 @@ urlpatterns = [
     path("<int:pk>/assign/", views.CustomerAssignView.as_view(), name="customer_assign"),
     path("<int:pk>/orders/new/", views.OrderCreateView.as_view(), name="order_create"),
     path("<int:pk>/complaints/new/", views.ComplaintRecordView.as_view(), name="complaint_record"),
+    path("<int:pk>/contracts/new/", views.ContractAddView.as_view(), name="contract_add"),
+    path("contracts/<int:pk>/scan/", views.ContractScanView.as_view(), name="contract_scan"),
+    path("interactions/<int:pk>/attach/", views.AttachmentAddView.as_view(), name="attachment_add"),
+    path(
+        "attachments/<int:pk>/download/", views.AttachmentDownloadView.as_view(), name="attachment_download"
+    ),
+    path("complaints/<int:pk>/resolve/", views.ComplaintResolveView.as_view(), name="complaint_resolve"),
+    path("receivables/<int:pk>/payment/", views.ReceivablePaymentView.as_view(), name="receivable_payment"),
     path("contacts/<int:pk>/reveal/", views.ContactRevealView.as_view(), name="contact_reveal"),
     path("facts/<int:pk>/review/", views.FactReviewView.as_view(), name="fact_review"),
 ]

@@ -9,57 +9,86 @@ service, and a service's refusal shows on the form (or as a message for the one-
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from baton.authz.selectors import user_can
-from baton.core import clock
+from baton.core import clock, uploads
 from baton.core.errors import BatonError, InvalidInput
 from baton.core.policy import Policy, requires
 from baton.core.views import BatonTemplateView, BatonViewMixin, ScopedObjectMixin, ServiceFormView
 from baton.customers.filters import CustomerFilterSet
 from baton.customers.forms import (
     AssignForm,
+    AttachmentForm,
     ComplaintForm,
+    ComplaintResolveForm,
     ContactForm,
+    ContractForm,
     CustomerCreateForm,
     FactReviewForm,
     InteractionForm,
     OrderForm,
+    PaymentForm,
     ReleaseForm,
 )
-from baton.customers.models import Contact, Customer, CustomerFact, FactStatus, PoolKind
+from baton.customers.models import (
+    Complaint,
+    ComplaintStatus,
+    Contact,
+    Contract,
+    Customer,
+    CustomerFact,
+    FactStatus,
+    Interaction,
+    InteractionAttachment,
+    PoolKind,
+    Receivable,
+    ReceivableStatus,
+)
 from baton.customers.selectors import (
+    attachments_visible_to,
+    complaints_visible_to,
     contacts_visible_to,
+    contracts_visible_to,
     customer_profile,
     customer_scope_at_least,
     customers_for_team_view,
     customers_visible_to,
     facts_visible_to,
+    interactions_visible_to,
     public_pool_customers,
+    receivables_visible_to,
 )
 from baton.customers.services import (
+    attachment_add,
     complaint_record,
+    complaint_resolve,
     contact_add,
     contact_reveal,
+    contract_add,
     customer_assign,
     customer_claim,
     customer_create,
     customer_release,
+    document_download_record,
     fact_review,
     interaction_record,
     order_create,
+    receivable_payment,
 )
 from baton.org.models import TeamRole
 from baton.org.selectors import teams_visible_to
@@ -111,6 +140,32 @@ def error_text(exc: BatonError) -> str:
     """A service's refusal as one line, for a message."""
     problems = [str(m) for ms in exc.fields.values() for m in ms]
     return " ".join(problems) or str(exc.message)
+
+
+_CONTENT_TYPE_BY_EXTENSION = {kind.extension: kind.content_type for kind in uploads.KINDS.values()}
+
+
+def document_response(*, actor: Any, obj: Contract | InteractionAttachment) -> FileResponse:
+    """A contract's scan or an interaction's attachment as a download the browser must neither
+    sniff nor cache; the copy handed out is audited. A contract without a scan answers 404."""
+    if isinstance(obj, Contract):
+        if not obj.scan:
+            raise Http404
+        extension = os.path.splitext(obj.scan.name)[1].lower()
+        stored, name = obj.scan, f"{obj.number}{extension}"
+        content_type = _CONTENT_TYPE_BY_EXTENSION.get(extension, "application/octet-stream")
+    else:
+        stored, name, content_type = obj.file, obj.name, obj.content_type
+    handle = stored.open("rb")  # before the audit event: a lost file is an error, not a download
+    try:
+        document_download_record(actor=actor, obj=obj)
+    except BaseException:
+        handle.close()
+        raise
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 def _days_since(moment: dt.datetime | None, now: dt.datetime) -> int | None:
@@ -416,7 +471,31 @@ class CustomerDetailView(ScopedObjectMixin, TemplateView):
             ctx["assign_form"] = AssignForm(user=user, customer=customer, auto_id="assign-%s")
         if ctx["can_order"]:
             ctx["order_form"] = OrderForm(auto_id="order-%s")
+        if may["change"]:
+            ctx["contract_form"] = ContractForm(auto_id="contract-%s")
+        ctx["timeline_rows"] = self._timeline_rows(profile["timeline"])
+        ctx["payable_ids"] = self._payable_ids(profile["receivables"])
+        ctx["open_complaint_status"] = ComplaintStatus.OPEN
         return ctx
+
+    def _timeline_rows(self, timeline: list[Interaction]) -> list[dict[str, Any]]:
+        """Each interaction with its attachments (one query for the whole timeline)."""
+        attached: dict[int, list[InteractionAttachment]] = {}
+        if timeline:
+            files = attachments_visible_to(user=self.request.user).filter(
+                interaction__in=[i.pk for i in timeline]
+            )
+            for attachment in files.order_by("id"):
+                attached.setdefault(attachment.interaction_id, []).append(attachment)
+        return [{"interaction": i, "attachments": attached.get(i.pk, [])} for i in timeline]
+
+    def _payable_ids(self, receivables: list[Receivable]) -> set[int]:
+        """Open receivables the viewer may record a payment on (``order.change``)."""
+        open_ids = [r.pk for r in receivables if r.status == ReceivableStatus.OPEN]
+        if not open_ids or not user_can(user=self.request.user, resource="order", action="change"):
+            return set()
+        payable = receivables_visible_to(user=self.request.user, action="change").filter(pk__in=open_ids)
+        return set(payable.values_list("pk", flat=True))
 
 
 class CustomerFormView(ServiceMessageMixin, ScopedObjectMixin, ServiceFormView):
@@ -544,6 +623,184 @@ class ComplaintRecordView(CustomerFormView):
             order=data["order_number"],
         )
         return _("The complaint was recorded.")
+
+
+class ContractAddView(CustomerFormView):
+    """Record a contract with its scan; the file is checked by its content, not its name."""
+
+    title = gettext_lazy("Add a contract")
+
+    def get_form(self, data: Any = None) -> ContractForm:
+        return ContractForm(data, self.request.FILES if data is not None else None)
+
+    def call_service(self, form: ContractForm) -> str:
+        contract = contract_add(actor=self.request.user, customer=self.object, **form.cleaned_data)
+        return _("Contract %(number)s was added.") % {"number": contract.number}
+
+
+class ProfileItemFormView(ServiceMessageMixin, ScopedObjectMixin, ServiceFormView):
+    """One form about one item on a customer's profile (a complaint, an interaction, a
+    receivable), loaded through its scoped selector. A success goes back to the profile."""
+
+    template_name = "customers/customer_form.html"
+    title: Any = ""
+    anchor = ""
+
+    def customer(self) -> Customer:
+        raise NotImplementedError
+
+    def summary(self) -> str:
+        return ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            title=self.title, customer=self.customer(), summary=self.summary(), **kwargs
+        )
+
+    def perform(self, form: Any) -> HttpResponse:
+        message = self.run_service(form, lambda: self.call_service(form))
+        messages.success(self.request, message)
+        return redirect(reverse("customers:customer_detail", args=[self.customer().pk]) + self.anchor)
+
+    def call_service(self, form: Any) -> str:
+        raise NotImplementedError
+
+
+class AttachmentAddView(ProfileItemFormView):
+    """Attach a file to an interaction (``customer.change`` on its customer)."""
+
+    policy = requires("customer", "change")
+    context_object_name = "interaction"
+    title = gettext_lazy("Attach a file")
+    anchor = "#timeline"
+    object: Interaction
+
+    def get_scoped_queryset(self) -> QuerySet[Interaction]:
+        return interactions_visible_to(user=self.request.user, action="change")
+
+    def customer(self) -> Customer:
+        return self.object.customer
+
+    def summary(self) -> str:
+        return _("%(channel)s on %(time)s") % {
+            "channel": self.object.get_channel_display(),
+            "time": timezone.localtime(self.object.occurred_at).strftime("%Y-%m-%d %H:%M"),
+        }
+
+    def get_form(self, data: Any = None) -> AttachmentForm:
+        return AttachmentForm(data, self.request.FILES if data is not None else None)
+
+    def call_service(self, form: AttachmentForm) -> str:
+        attachment = attachment_add(
+            actor=self.request.user, interaction=self.object, upload=form.cleaned_data["file"]
+        )
+        return _("%(name)s was attached.") % {"name": attachment.name}
+
+
+class ComplaintResolveView(ProfileItemFormView):
+    """Close an open complaint with what was done about it."""
+
+    policy = requires("customer", "change")
+    context_object_name = "complaint"
+    title = gettext_lazy("Resolve a complaint")
+    anchor = "#complaints"
+    object: Complaint
+
+    def get_scoped_queryset(self) -> QuerySet[Complaint]:
+        return complaints_visible_to(user=self.request.user, action="change")
+
+    def customer(self) -> Customer:
+        return self.object.customer
+
+    def summary(self) -> str:
+        return f"{self.object.occurred_on:%Y-%m-%d} · {self.object.category} · {self.object.description}"
+
+    def get_form(self, data: Any = None) -> ComplaintResolveForm:
+        return ComplaintResolveForm(data)
+
+    def call_service(self, form: ComplaintResolveForm) -> str:
+        complaint_resolve(
+            actor=self.request.user, complaint=self.object, resolution=form.cleaned_data["resolution"]
+        )
+        return _("The complaint was resolved.")
+
+
+class ReceivablePaymentView(ProfileItemFormView):
+    """Record money received on an open receivable (``order.change``: finance company-wide).
+    Finance cannot open customer profiles, so a success comes back to this page for them."""
+
+    policy = requires("order", "change")
+    context_object_name = "receivable"
+    title = gettext_lazy("Record a payment")
+    anchor = "#receivables"
+    object: Receivable
+
+    def get_scoped_queryset(self) -> QuerySet[Receivable]:
+        return receivables_visible_to(user=self.request.user, action="change")
+
+    def customer(self) -> Customer:
+        return self.object.customer
+
+    def summary(self) -> str:
+        r = self.object
+        return _("Amount ¥%(amount)s, paid ¥%(paid)s, due on %(due)s") % {
+            "amount": f"{r.amount:,.2f}",
+            "paid": f"{r.paid_amount:,.2f}",
+            "due": f"{r.due_on:%Y-%m-%d}",
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["hide_profile"] = not self._may_see_profile()
+        return ctx
+
+    def _may_see_profile(self) -> bool:
+        return customers_visible_to(user=self.request.user).filter(pk=self.object.customer_id).exists()
+
+    def get_form(self, data: Any = None) -> PaymentForm:
+        return PaymentForm(data)
+
+    def call_service(self, form: PaymentForm) -> str:
+        receivable = receivable_payment(
+            actor=self.request.user, receivable=self.object, amount=form.cleaned_data["amount"]
+        )
+        if receivable.status == ReceivableStatus.PAID:
+            return _("The payment was recorded; the receivable is paid.")
+        return _("The payment was recorded.")
+
+    def perform(self, form: Any) -> HttpResponse:
+        response = super().perform(form)
+        if self._may_see_profile():
+            return response
+        return redirect("customers:receivable_payment", pk=self.object.pk)
+
+
+class ContractScanView(ScopedObjectMixin):
+    """A contract's scan, as a download (audited)."""
+
+    policy = requires("customer", "view")
+    http_method_names = ["get"]
+    object: Contract
+
+    def get_scoped_queryset(self) -> QuerySet[Contract]:
+        return contracts_visible_to(user=self.request.user)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return document_response(actor=request.user, obj=self.object)
+
+
+class AttachmentDownloadView(ScopedObjectMixin):
+    """An interaction's attachment, as a download (audited)."""
+
+    policy = requires("customer", "view")
+    http_method_names = ["get"]
+    object: InteractionAttachment
+
+    def get_scoped_queryset(self) -> QuerySet[InteractionAttachment]:
+        return attachments_visible_to(user=self.request.user)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return document_response(actor=request.user, obj=self.object)
 
 
 # --- HTMX actions on the profile ----------------------------------------------------------------
