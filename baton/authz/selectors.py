@@ -14,8 +14,12 @@ from baton.authz.models import Grant, Role, RoleAssignment
 M = TypeVar("M", bound=Model)
 
 
-def scope_q(*, user: Any, resource: str, action: str) -> Q | None:
-    """The filter for what ``user`` may ``action`` on ``resource``; None when nothing at all."""
+def scope_q(*, user: Any, resource: str, action: str, rule: registry.ScopeRule | None = None) -> Q | None:
+    """The filter for what ``user`` may ``action`` on ``resource``; None when nothing at all.
+
+    ``rule`` applies the grant's scope to a related model that reaches the resource's data
+    another way (receivables under the ``order`` grant, say); by default the resource's own.
+    """
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     actor = actor_for(user)
@@ -23,14 +27,23 @@ def scope_q(*, user: Any, resource: str, action: str) -> Q | None:
     if scope is None:
         return None
     res = registry.get(resource)
-    if not res.scoped or res.scope_rule is None:
+    if not res.scoped:
         return Q()
-    return res.scope_rule.filter_for(scope, actor)
+    rule = rule or res.scope_rule
+    assert rule is not None  # registry.register refuses a scoped resource without one
+    return rule.filter_for(scope, actor)
 
 
-def restrict(queryset: QuerySet[M], *, user: Any, resource: str, action: str = "view") -> QuerySet[M]:
+def restrict(
+    queryset: QuerySet[M],
+    *,
+    user: Any,
+    resource: str,
+    action: str = "view",
+    rule: registry.ScopeRule | None = None,
+) -> QuerySet[M]:
     """``queryset`` narrowed to the rows ``user`` may ``action``; empty when not permitted."""
-    q = scope_q(user=user, resource=resource, action=action)
+    q = scope_q(user=user, resource=resource, action=action, rule=rule)
     if q is None:
         return queryset.none()
     return queryset.filter(q)

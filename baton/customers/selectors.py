@@ -118,13 +118,7 @@ def receivables_visible_to(*, user: Any, action: str = "view") -> QuerySet[Recei
     """Receivables under the user's ``order`` grant for ``action``: those of customers in scope
     and those the user collects (finance: the whole company)."""
     base = Receivable.objects.select_related("customer", "order", "owner")
-    if user is None or not getattr(user, "is_authenticated", False):
-        return base.none()
-    actor = actor_for(user)
-    scope = actor.scope_for("order", action)
-    if scope is None:
-        return base.none()
-    return base.filter(RECEIVABLE_SCOPES.filter_for(scope, actor))
+    return restrict(base, user=user, resource="order", action=action, rule=RECEIVABLE_SCOPES)
 
 
 def attachments_visible_to(*, user: Any, action: str = "view") -> QuerySet[InteractionAttachment]:
