@@ -18,6 +18,7 @@ MENU: list[tuple[Any, str, Policy]] = [
     # Team leads and above: whoever sees customers at team scope or wider.
     (_("Team view"), "customers:team_view", TEAM_WIDE_VIEW),
     (_("Public pool"), "customers:public_pool", requires("customer", "claim")),
+    (_("Receivables"), "customers:receivable_list", requires("order", "view")),
     (_("Audit log"), "audit:event_list", requires("audit", "view")),
     (_("Roles"), "authz:role_list", requires("role", "view")),
     (_("Security alerts"), "alerts:alert_list", requires("security_alert", "view")),

@@ -6,9 +6,19 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from baton.customers.models import Customer, CustomerStatus, Industry, Region, Tier
+from baton.core import clock
+from baton.customers.models import (
+    Customer,
+    CustomerStatus,
+    Industry,
+    Receivable,
+    ReceivableStatus,
+    Region,
+    Tier,
+)
 from baton.customers.services.identity import normalize_name
 from baton.org.models import Team
 
@@ -44,3 +54,22 @@ class CustomerFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(last_follow_up_at__isnull=True) | Q(last_follow_up_at__lt=value))
+
+
+class ReceivableFilterSet(django_filters.FilterSet):
+    """``overdue=true``: open and past the due date (Asia/Shanghai); ``false``: the others."""
+
+    customer = django_filters.NumberFilter(label=_("Customer (id)"), field_name="customer_id")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReceivableStatus.choices)
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+
+    class Meta:
+        model = Receivable
+        fields = ["customer", "status", "overdue"]
+
+    def filter_overdue(self, queryset: QuerySet[Receivable], name: str, value: Any) -> QuerySet[Receivable]:
+        if value is None:
+            return queryset
+        today = timezone.localdate(clock.now())
+        overdue = {"status": ReceivableStatus.OPEN, "due_on__lt": today}
+        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)

@@ -23,6 +23,7 @@ urlpatterns = [
         "attachments/<int:pk>/download/", views.AttachmentDownloadView.as_view(), name="attachment_download"
     ),
     path("complaints/<int:pk>/resolve/", views.ComplaintResolveView.as_view(), name="complaint_resolve"),
+    path("receivables/", views.ReceivableListView.as_view(), name="receivable_list"),
     path("receivables/<int:pk>/payment/", views.ReceivablePaymentView.as_view(), name="receivable_payment"),
     path("contacts/<int:pk>/reveal/", views.ContactRevealView.as_view(), name="contact_reveal"),
     path("facts/<int:pk>/review/", views.FactReviewView.as_view(), name="fact_review"),

@@ -30,7 +30,7 @@ from baton.core import clock, uploads
 from baton.core.errors import BatonError, InvalidInput
 from baton.core.policy import Policy, requires
 from baton.core.views import BatonTemplateView, BatonViewMixin, ScopedObjectMixin, ServiceFormView
-from baton.customers.filters import CustomerFilterSet
+from baton.customers.filters import CustomerFilterSet, ReceivableFilterSet
 from baton.customers.forms import (
     AssignForm,
     AttachmentForm,
@@ -859,3 +859,32 @@ class FactReviewView(ScopedObjectMixin, ServiceFormView):
             return self.render_to_response(self.get_context_data(just_reviewed=True))
         messages.success(self.request, _("The fact was reviewed."))
         return redirect(reverse("customers:customer_detail", args=[self.object.customer_id]) + "#facts")
+
+
+# --- Receivables (finance) ------------------------------------------------------------------------
+
+
+class ReceivableListView(BatonTemplateView):
+    """Receivables under the ``order`` grant: finance company-wide, sales those they collect.
+    Open ones by default, the overdue filter for collection rounds."""
+
+    policy = requires("order", "view")
+    template_name = "customers/receivable_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        data = self.request.GET.copy()
+        data.setdefault("status", ReceivableStatus.OPEN)
+        filterset = ReceivableFilterSet(
+            data, queryset=receivables_visible_to(user=user).order_by("due_on", "id")
+        )
+        page = Paginator(filterset.qs, 50).get_page(self.request.GET.get("page"))
+        ctx.update(
+            filterset=filterset,
+            page_obj=page,
+            receivables=page.object_list,
+            today=timezone.localdate(clock.now()),
+            can_record_payment=user_can(user=user, resource="order", action="change"),
+        )
+        return ctx

@@ -56,6 +56,7 @@ def test_menu_shows_only_what_the_user_may_open(org):
         "org:employee_list",
         "customers:customer_list",
         "customers:public_pool",
+        "customers:receivable_list",
     ]
     admin = [item["name"] for item in org.client_for("admin").get("/").context["nav_items"]]
     # The administrator is in no sales team, so holds no claim on the public pool.

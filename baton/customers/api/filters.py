@@ -11,10 +11,8 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from baton.core import clock
 from baton.customers.models import (
     Complaint,
     ComplaintSeverity,
@@ -29,8 +27,6 @@ from baton.customers.models import (
     InteractionChannel,
     Order,
     OrderStatus,
-    Receivable,
-    ReceivableStatus,
 )
 
 
@@ -126,25 +122,6 @@ class ContractFilterSet(django_filters.FilterSet):
     class Meta:
         model = Contract
         fields = ["customer"]
-
-
-class ReceivableFilterSet(django_filters.FilterSet):
-    """``overdue=true``: open and past the due date (Asia/Shanghai); ``false``: the others."""
-
-    customer = _customer()
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReceivableStatus.choices)
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
-
-    class Meta:
-        model = Receivable
-        fields = ["customer", "status", "overdue"]
-
-    def filter_overdue(self, queryset: QuerySet[Receivable], name: str, value: Any) -> QuerySet[Receivable]:
-        if value is None:
-            return queryset
-        today = timezone.localdate(clock.now())
-        overdue = {"status": ReceivableStatus.OPEN, "due_on__lt": today}
-        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
 
 
 class AttachmentFilterSet(django_filters.FilterSet):

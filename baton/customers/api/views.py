@@ -17,7 +17,7 @@ from baton.core.errors import InvalidInput
 from baton.core.policy import get_in_scope, requires
 from baton.customers.api import filters as f
 from baton.customers.api import serializers as s
-from baton.customers.filters import CustomerFilterSet
+from baton.customers.filters import CustomerFilterSet, ReceivableFilterSet
 from baton.customers.models import Customer, FactStatus
 from baton.customers.selectors import (
     attachments_visible_to,
@@ -521,7 +521,7 @@ class ReceivableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Custo
     selector = receivables_visible_to
     action_policies = {"payments": "change"}
     serializer_class = s.ReceivableDetailSerializer
-    filterset_class = f.ReceivableFilterSet
+    filterset_class = ReceivableFilterSet
     ordering_fields = ["due_on", "amount"]
     ordering = ["due_on", "id"]
 
