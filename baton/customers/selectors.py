@@ -14,6 +14,7 @@ from baton.authz.models import SCOPE_ORDER, Scope
 from baton.authz.selectors import restrict, user_can
 from baton.core import clock
 from baton.customers.models import (
+    AssignmentRule,
     Complaint,
     Contact,
     Contract,
@@ -205,3 +206,13 @@ def customer_profile(*, customer: Customer) -> dict[str, Any]:
         ),
         "open_tasks": list(customer.tasks.filter(done_at__isnull=True).select_related("assignee")),
     }
+
+
+def assignment_rules_visible_to(*, user: Any, action: str = "view") -> QuerySet[AssignmentRule]:
+    """Assignment rules of the user's company (and subsidiaries), for holders of ``customer_pool``."""
+    base = restrict(
+        AssignmentRule.objects.select_related("pool"), user=user, resource="customer_pool", action=action
+    )
+    companies = actor_for(user).company_ids if getattr(user, "is_authenticated", False) else []
+    rules = base if companies is None else base.filter(company_id__in=companies)
+    return rules.order_by("priority", "id")

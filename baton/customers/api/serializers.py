@@ -727,3 +727,27 @@ class PoolUpdateSerializer(StrictSerializer):
     max_holding = serializers.IntegerField(min_value=0, required=False)
     reclaim_block_days = serializers.IntegerField(min_value=0, required=False)
     tier_rules = TierRuleSerializer(many=True, required=False)
+
+
+class AssignmentRuleDetailSerializer(AssignmentRuleSerializer):
+    pool = serializers.IntegerField(source="pool_id", help_text="The team pool new customers go to.")
+
+
+class AssignmentRuleInputSerializer(StrictSerializer):
+    pool = serializers.IntegerField(help_text="Id of a team pool of the caller's company.")
+    priority = serializers.IntegerField(required=False, default=100, help_text="Lower wins.")
+    region = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Blank: any region."
+    )
+    industry = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Blank: any industry."
+    )
+    tier = serializers.CharField(required=False, allow_blank=True, default="", help_text="Blank: any tier.")
+
+
+class AssignmentRuleUpdateSerializer(AssignmentRuleInputSerializer):
+    pool = serializers.IntegerField(required=False)
+    priority = serializers.IntegerField(required=False)
+    region = serializers.CharField(required=False, allow_blank=True)
+    industry = serializers.CharField(required=False, allow_blank=True)
+    tier = serializers.CharField(required=False, allow_blank=True)

@@ -15,6 +15,7 @@ router.register("attachments", views.AttachmentViewSet, basename="attachment")
 router.register("complaints", views.ComplaintViewSet, basename="complaint")
 router.register("tasks", views.TaskViewSet, basename="task")
 router.register("pools", views.PoolViewSet, basename="pool")
+router.register("assignment-rules", views.AssignmentRuleViewSet, basename="assignment-rule")
 
 urlpatterns = [
     path(

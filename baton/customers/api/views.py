@@ -18,8 +18,9 @@ from baton.core.policy import get_in_scope, requires
 from baton.customers.api import filters as f
 from baton.customers.api import serializers as s
 from baton.customers.filters import CustomerFilterSet, ReceivableFilterSet
-from baton.customers.models import Customer, FactStatus
+from baton.customers.models import Customer, FactStatus, Pool
 from baton.customers.selectors import (
+    assignment_rules_visible_to,
     attachments_visible_to,
     complaints_visible_to,
     contacts_visible_to,
@@ -36,6 +37,9 @@ from baton.customers.selectors import (
     tasks_visible_to,
 )
 from baton.customers.services import (
+    assignment_rule_create,
+    assignment_rule_delete,
+    assignment_rule_update,
     attachment_add,
     collaborator_set,
     complaint_record,
@@ -643,3 +647,45 @@ class PoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _CustomerDom
         data = _valid(s.PoolUpdateSerializer, request, self)
         pool = pool_update(actor=request.user, pool=pool, **data)
         return Response(self.get_serializer(self.get_queryset().get(pk=pool.pk)).data)
+
+
+@extend_schema(tags=["customers"])
+class AssignmentRuleViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, _CustomerDomainViewSet
+):
+    """The rules that send new customers to team pools by region, industry and tier (lowest
+    priority number wins; blank criteria match anything). Reading needs ``customer_pool.view``,
+    changing ``customer_pool.change``; changes apply to customers created from then on."""
+
+    resource = "customer_pool"
+    selector = assignment_rules_visible_to
+    serializer_class = s.AssignmentRuleDetailSerializer
+    action_policies = {"create": "change", "partial_update": "change", "destroy": "change"}
+
+    def _pool(self, request: Request, pk: int) -> Pool:
+        return get_in_scope(
+            pools_visible_to(user=request.user, action="change"),
+            user=request.user,
+            resource="customer_pool",
+            action="change",
+            pk=pk,
+        )
+
+    @extend_schema(request=s.AssignmentRuleInputSerializer, responses={201: s.AssignmentRuleDetailSerializer})
+    def create(self, request: Request) -> Response:
+        data = _valid(s.AssignmentRuleInputSerializer, request, self)
+        pool = self._pool(request, data.pop("pool"))
+        rule = assignment_rule_create(actor=request.user, company=pool.company, pool=pool, **data)
+        return Response(self.get_serializer(rule).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AssignmentRuleUpdateSerializer, responses=s.AssignmentRuleDetailSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        rule = self.get_object()
+        data = _valid(s.AssignmentRuleUpdateSerializer, request, self)
+        if "pool" in data:
+            data["pool"] = self._pool(request, data["pool"])
+        rule = assignment_rule_update(actor=request.user, rule=rule, **data)
+        return Response(self.get_serializer(rule).data)
+
+    def perform_destroy(self, instance: Any) -> None:
+        assignment_rule_delete(actor=self.request.user, rule=instance)

@@ -29,6 +29,9 @@ from baton.customers.services.customers import (
     public_pool_of,
 )
 from baton.customers.services.pools import (
+    assignment_rule_create,
+    assignment_rule_delete,
+    assignment_rule_update,
     collaborator_set,
     customer_assign,
     customer_claim,
@@ -39,6 +42,9 @@ from baton.customers.services.pools import (
 )
 
 __all__ = [
+    "assignment_rule_create",
+    "assignment_rule_delete",
+    "assignment_rule_update",
     "attachment_add",
     "collaborator_set",
     "complaint_record",

@@ -17,14 +17,17 @@ from baton.audit.services import EventSpec, audit_record, audit_record_many, dif
 from baton.core import clock
 from baton.core.errors import Forbidden, InvalidInput
 from baton.customers.models import (
+    AssignmentRule,
     Customer,
     CustomerCollaborator,
     FollowUpTask,
+    Industry,
     OwnershipChange,
     OwnershipChangeKind,
     Pool,
     PoolKind,
     PoolTierRule,
+    Region,
     Tier,
 )
 from baton.customers.services.customers import pool_for, public_pool_of
@@ -440,3 +443,94 @@ def rebalance_preview(*, company: Any) -> list[dict[str, Any]]:
         if target is not None and target.pk != customer.pool_id:
             moves.append({"customer": customer, "from_pool": customer.pool, "to_pool": target})
     return moves
+
+
+RULE_FIELDS = ("priority", "region", "industry", "tier", "pool")
+
+
+def _rule_values(
+    *, company: Any, priority: Any, region: str, industry: str, tier: str, pool: Pool
+) -> dict[str, Any]:
+    errors: dict[str, list[Any]] = {}
+    if isinstance(priority, bool) or not isinstance(priority, int) or not 0 <= priority <= 10000:
+        errors["priority"] = [_("Enter a whole number from 0 to 10000.")]
+    for field, value, choices in (
+        ("region", region, Region),
+        ("industry", industry, Industry),
+        ("tier", tier, Tier),
+    ):
+        if value and value not in choices.values:
+            errors[field] = [_("Choose one of the listed values.")]
+    if pool.company_id != company.pk or pool.kind != PoolKind.TEAM:
+        errors["pool"] = [_("Choose a team pool of this company.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    return {"priority": priority, "region": region, "industry": industry, "tier": tier, "pool": pool}
+
+
+def assignment_rule_create(
+    *,
+    actor: Any,
+    company: Any,
+    pool: Pool,
+    priority: int = 100,
+    region: str = "",
+    industry: str = "",
+    tier: str = "",
+) -> AssignmentRule:
+    """Add a rule sending new customers of a region, industry and tier to a team pool."""
+    values = _rule_values(
+        company=company, priority=priority, region=region, industry=industry, tier=tier, pool=pool
+    )
+    with transaction.atomic():
+        rule = AssignmentRule.objects.create(company=company, **values)
+        audit_record(
+            actor=actor,
+            action="customers.assignment_rule_created",
+            target=rule,
+            changes=diff({}, snapshot(rule, RULE_FIELDS)),
+        )
+    return rule
+
+
+def assignment_rule_update(*, actor: Any, rule: AssignmentRule, **changes: Any) -> AssignmentRule:
+    """Change a rule; it applies to customers created from now on (see ``rebalance_preview``)."""
+    unknown = set(changes) - set(RULE_FIELDS)
+    if unknown:
+        raise InvalidInput(fields={n: [_("This field cannot be changed here.")] for n in sorted(unknown)})
+    with transaction.atomic():
+        rule = (
+            AssignmentRule.objects.select_for_update(of=("self",)).select_related("company").get(pk=rule.pk)
+        )
+        before = snapshot(rule, RULE_FIELDS)
+        current: dict[str, Any] = {
+            "priority": rule.priority,
+            "region": rule.region,
+            "industry": rule.industry,
+            "tier": rule.tier,
+            "pool": rule.pool,
+        }
+        values = _rule_values(company=rule.company, **(current | changes))
+        for field, value in values.items():
+            setattr(rule, field, value)
+        rule.save()
+        changed = diff(before, snapshot(rule, RULE_FIELDS))
+        if changed:
+            audit_record(
+                actor=actor, action="customers.assignment_rule_changed", target=rule, changes=changed
+            )
+    return rule
+
+
+def assignment_rule_delete(*, actor: Any, rule: AssignmentRule) -> None:
+    with transaction.atomic():
+        before = snapshot(rule, RULE_FIELDS)
+        pk = rule.pk
+        rule.delete()
+        audit_record(
+            actor=actor,
+            action="customers.assignment_rule_deleted",
+            object_type="customers.assignmentrule",
+            object_id=str(pk),
+            changes=diff(before, {}),
+        )
