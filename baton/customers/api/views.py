@@ -74,6 +74,16 @@ def _valid(
     return dict(serializer.validated_data)
 
 
+def _order_of(request: Request, customer: Customer, order_id: int | None) -> Any:
+    """The customer's order named in the input (within the caller's order scope), or None."""
+    if order_id is None:
+        return None
+    order = orders_visible_to(user=request.user).filter(customer=customer, pk=order_id).first()
+    if order is None:
+        raise InvalidInput(fields={"order": [_("This customer has no such order.")]})
+    return order
+
+
 def _customer_for(request: Request, pk: int, *, action: str) -> Customer:
     """The customer named in the input, inside the caller's ``customer.<action>`` scope; any
     other id answers 404 like a missing one (and an out-of-scope one is audited)."""
@@ -457,12 +467,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Custom
     def create(self, request: Request) -> Response:
         data = _valid(s.ComplaintCreateSerializer, request, self)
         customer = _customer_for(request, data.pop("customer"), action="change")
-        order_id = data.pop("order")
-        order = None
-        if order_id is not None:
-            order = orders_visible_to(user=request.user).filter(customer=customer, pk=order_id).first()
-            if order is None:
-                raise InvalidInput(fields={"order": [_("This customer has no such order.")]})
+        order = _order_of(request, customer, data.pop("order"))
         complaint = complaint_record(actor=request.user, customer=customer, order=order, **data)
         return Response(self.get_serializer(complaint).data, status=status.HTTP_201_CREATED)
 
@@ -533,12 +538,7 @@ class ReceivableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Custo
     def create(self, request: Request) -> Response:
         data = _valid(s.ReceivableCreateSerializer, request, self)
         customer = _customer_for(request, data.pop("customer"), action="view")
-        order_id = data.pop("order")
-        order = None
-        if order_id is not None:
-            order = orders_visible_to(user=request.user).filter(customer=customer, pk=order_id).first()
-            if order is None:
-                raise InvalidInput(fields={"order": [_("This customer has no such order.")]})
+        order = _order_of(request, customer, data.pop("order"))
         receivable = receivable_add(actor=request.user, customer=customer, order=order, **data)
         return Response(self.get_serializer(receivable).data, status=status.HTTP_201_CREATED)
 
