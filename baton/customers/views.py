@@ -8,6 +8,7 @@ service, and a service's refusal shows on the form (or as a message for the one-
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -156,12 +157,12 @@ def document_response(*, actor: Any, obj: Contract | InteractionAttachment) -> F
         content_type = _CONTENT_TYPE_BY_EXTENSION.get(extension, "application/octet-stream")
     else:
         stored, name, content_type = obj.file, obj.name, obj.content_type
-    handle = stored.open("rb")  # before the audit event: a lost file is an error, not a download
-    try:
+    with contextlib.ExitStack() as stack:
+        # Open before the audit event (a lost file is an error, not a download); close it again
+        # if recording fails, otherwise hand it on to the response.
+        handle = stack.enter_context(stored.open("rb"))
         document_download_record(actor=actor, obj=obj)
-    except BaseException:
-        handle.close()
-        raise
+        stack.pop_all()
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store, private"
