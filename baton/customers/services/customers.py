@@ -169,12 +169,8 @@ def customer_create(
         matches = customer_duplicates(company=company, name=name, credit_code=credit_code, phones=phones)
         if matches:
             raise duplicate_error(matches)
-        pool = pool_for(company=company, region=region, industry=industry, tier=tier)
-        if pool is None and employee is not None and employee.team_id:
-            pool = Pool.objects.filter(team_id=employee.team_id).first()
-        pool = pool or public_pool_of(company)
-        owner_here = (
-            employee if employee is not None and pool.team_id and employee.team_id == pool.team_id else None
+        pool, owner_here = _placement(
+            company=company, region=region, industry=industry, tier=tier, employee=employee
         )
         customer = Customer.objects.create(
             company=company,
@@ -195,36 +191,57 @@ def customer_create(
             created_at=now,
             owned_since=now if owner_here else None,
         )
-        OwnershipChange.objects.create(
-            customer=customer,
-            kind=OwnershipChangeKind.ASSIGNED,
-            occurred_at=now,
-            operator=actor if getattr(actor, "pk", None) else None,
-            to_owner=owner_here,
-            to_team_id=pool.team_id,
-            to_pool=pool,
-            reason="",
-        )
-        audit_record(
-            actor=actor,
-            action="customers.customer_created",
-            target=customer,
-            changes=diff({}, snapshot(customer, CUSTOMER_FIELDS)),
-        )
+        _record_creation(actor=actor, customer=customer, now=now)
         for contact in contacts:
             contact_add(actor=actor, customer=customer, **contact)
         if not _in_scope(actor, customer, "create"):
             transaction.set_rollback(True)
             refused = True
     if refused:
-        access_denied_record(user=actor, resource="customer", action="create", reason="out_of_scope")
-        where = pool.team.name if pool.team is not None else _("the public pool (公海)")
-        raise InvalidInput(
-            _("By the assignment rules this customer belongs to %(where)s; ask its team lead to add it.")
-            % {"where": where},
-            code="outside_scope",
-        )
+        raise _refuse_outside_scope(actor=actor, pool=pool)
     return customer
+
+
+def _record_creation(*, actor: Any, customer: Customer, now: Any) -> None:
+    """The first line of the ownership history, and the audit event, of a new customer."""
+    OwnershipChange.objects.create(
+        customer=customer,
+        kind=OwnershipChangeKind.ASSIGNED,
+        occurred_at=now,
+        operator=actor if getattr(actor, "pk", None) else None,
+        to_owner=customer.owner,
+        to_team_id=customer.team_id,
+        to_pool=customer.pool,
+        reason="",
+    )
+    audit_record(
+        actor=actor,
+        action="customers.customer_created",
+        target=customer,
+        changes=diff({}, snapshot(customer, CUSTOMER_FIELDS)),
+    )
+
+
+def _placement(*, company: Any, region: str, industry: str, tier: str, employee: Any) -> tuple[Pool, Any]:
+    """Where a new customer goes: the team pool the assignment rules name, else the creator's
+    team pool, else the public pool; the creator owns it only inside their own team."""
+    pool = pool_for(company=company, region=region, industry=industry, tier=tier)
+    if pool is None and employee is not None and employee.team_id:
+        pool = Pool.objects.filter(team_id=employee.team_id).first()
+    pool = pool or public_pool_of(company)
+    in_team = employee is not None and pool.team_id and employee.team_id == pool.team_id
+    return pool, employee if in_team else None
+
+
+def _refuse_outside_scope(*, actor: Any, pool: Pool) -> InvalidInput:
+    """The rules put the customer where the creator may not create: say which team to ask."""
+    access_denied_record(user=actor, resource="customer", action="create", reason="out_of_scope")
+    where = pool.team.name if pool.team is not None else _("the public pool (公海)")
+    return InvalidInput(
+        _("By the assignment rules this customer belongs to %(where)s; ask its team lead to add it.")
+        % {"where": where},
+        code="outside_scope",
+    )
 
 
 def customer_update(*, actor: Any, customer: Customer, **changes: Any) -> Customer:
