@@ -1,37 +1,24 @@
-"""Customer pages: the customer list, the team lead's view, the public pool (公海) and the 360°
-profile with the forms that record what happens with a customer.
-
-Customers and everything about them come only from the customers selectors, which apply the
-viewer's data scope; a customer outside it answers 404 like a missing one. Each form calls one
-service, and a service's refusal shows on the form (or as a message for the one-click actions).
-"""
+"""The 360° profile, creating customers, and every form and action on the profile."""
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import os
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from baton.authz.selectors import user_can
-from baton.core import clock, uploads
+from baton.core import clock
 from baton.core.errors import BatonError, InvalidInput
-from baton.core.policy import Policy, requires
-from baton.core.views import BatonTemplateView, BatonViewMixin, ScopedObjectMixin, ServiceFormView
-from baton.customers.filters import CustomerFilterSet, ReceivableFilterSet
+from baton.core.policy import requires
+from baton.core.views import BatonViewMixin, ScopedObjectMixin, ServiceFormView
 from baton.customers.forms import (
     AssignForm,
     AttachmentForm,
@@ -66,12 +53,9 @@ from baton.customers.selectors import (
     contacts_visible_to,
     contracts_visible_to,
     customer_profile,
-    customer_scope_at_least,
-    customers_for_team_view,
     customers_visible_to,
     facts_visible_to,
     interactions_visible_to,
-    public_pool_customers,
     receivables_visible_to,
 )
 from baton.customers.services import (
@@ -82,255 +66,20 @@ from baton.customers.services import (
     contact_reveal,
     contract_add,
     customer_assign,
-    customer_claim,
     customer_create,
     customer_release,
-    document_download_record,
     fact_review,
     interaction_record,
     order_create,
     receivable_payment,
 )
+from baton.customers.views.common import (
+    FACT_KIND_LABELS,
+    TEAM_WIDE_CHANGE,
+    document_response,
+    wants_partial,
+)
 from baton.org.models import TeamRole
-from baton.org.selectors import teams_visible_to
-
-CUSTOMERS_PER_PAGE = 50
-LIST_FILTER_FIELDS = ("q", "region", "industry", "tier", "status", "is_key_account", "team")
-POOL_FILTER_FIELDS = ("q", "region", "industry", "tier")
-
-# What the fact extractor's kinds are called on the page; an unknown kind shows as it is.
-FACT_KIND_LABELS = {
-    "volume": gettext_lazy("Volume"),
-    "vehicle_request": gettext_lazy("Vehicle requests"),
-    "vehicle_type": gettext_lazy("Vehicle types"),
-    "cargo_type": gettext_lazy("Cargo"),
-    "time_window": gettext_lazy("Time windows"),
-    "lead_time": gettext_lazy("Lead times"),
-    "route": gettext_lazy("Routes"),
-    "service_expectation": gettext_lazy("Service expectations"),
-    "reporting": gettext_lazy("Reporting preferences"),
-    "decision_maker": gettext_lazy("Decision makers"),
-    "payment_terms": gettext_lazy("Payment terms"),
-}
-
-
-@dataclass(frozen=True)
-class CustomerScopePolicy(Policy):
-    """A customer grant held at ``min_scope`` or wider. "team" means team leads and above, by
-    what their roles may see rather than by what the roles are called."""
-
-    min_scope: str = "team"
-
-    def allows(self, user: Any) -> bool:
-        return super().allows(user) and customer_scope_at_least(
-            user=user, scope=self.min_scope, action=self.action
-        )
-
-
-TEAM_WIDE_VIEW = CustomerScopePolicy("grant", "customer", "view", min_scope="team")
-TEAM_WIDE_CHANGE = CustomerScopePolicy("grant", "customer", "change", min_scope="team")
-
-
-def wants_partial(request: HttpRequest) -> bool:
-    """An HTMX request for a fragment (not a history restore, which needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
-
-
-def error_text(exc: BatonError) -> str:
-    """A service's refusal as one line, for a message."""
-    problems = [str(m) for ms in exc.fields.values() for m in ms]
-    return " ".join(problems) or str(exc.message)
-
-
-_CONTENT_TYPE_BY_EXTENSION = {kind.extension: kind.content_type for kind in uploads.KINDS.values()}
-
-
-def document_response(*, actor: Any, obj: Contract | InteractionAttachment) -> FileResponse:
-    """A contract's scan or an interaction's attachment as a download the browser must neither
-    sniff nor cache; the copy handed out is audited. A contract without a scan answers 404."""
-    if isinstance(obj, Contract):
-        if not obj.scan:
-            raise Http404
-        extension = os.path.splitext(obj.scan.name)[1].lower()
-        stored, name = obj.scan, f"{obj.number}{extension}"
-        content_type = _CONTENT_TYPE_BY_EXTENSION.get(extension, "application/octet-stream")
-    else:
-        stored, name, content_type = obj.file, obj.name, obj.content_type
-    with contextlib.ExitStack() as stack:
-        # Open before the audit event (a lost file is an error, not a download); close it again
-        # if recording fails, otherwise hand it on to the response.
-        handle = stack.enter_context(stored.open("rb"))
-        document_download_record(actor=actor, obj=obj)
-        stack.pop_all()
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
-
-
-def _days_since(moment: dt.datetime | None, now: dt.datetime) -> int | None:
-    return (now - moment).days if moment is not None else None
-
-
-# --- Lists --------------------------------------------------------------------------------------
-
-
-class CustomerTableView(BatonTemplateView):
-    """A page whose table HTMX swaps alone (filters, sorting, paging)."""
-
-    partial_template_name = ""
-
-    def get_template_names(self) -> list[str]:
-        return [self.partial_template_name if wants_partial(self.request) else self.template_name]  # type: ignore[list-item]
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().get(request, *args, **kwargs)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
-
-    def paginate(self, queryset: QuerySet[Customer]) -> Any:
-        return Paginator(queryset, CUSTOMERS_PER_PAGE).get_page(self.request.GET.get("page"))
-
-
-class CustomerListView(CustomerTableView):
-    """The customers in the viewer's scope, filtered and searched."""
-
-    policy = requires("customer", "view")
-    template_name = "customers/customer_list.html"
-    partial_template_name = "customers/_customer_table.html"
-
-    def get_filterset(self) -> CustomerFilterSet:
-        user = self.request.user
-        filterset = CustomerFilterSet(
-            self.request.GET, queryset=customers_visible_to(user=user), request=self.request
-        )
-        filterset.filters["team"].queryset = (
-            teams_visible_to(user=user).filter(is_sales=True).order_by("name")
-        )
-        return filterset
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        filterset = self.get_filterset()
-        page = self.paginate(filterset.qs)
-        ctx.update(
-            filterset=filterset,
-            filter_fields=[filterset.form[name] for name in LIST_FILTER_FIELDS],
-            page_obj=page,
-            customers=page.object_list,
-            hx_target="#customer-table",
-            can_create=user_can(user=self.request.user, resource="customer", action="create"),
-            show_team_view=TEAM_WIDE_VIEW.allows(self.request.user),
-        )
-        return ctx
-
-
-class TeamView(CustomerTableView):
-    """The team lead's live view: last follow-up, latest next step, open orders and owner of every
-    customer in scope; sorted oldest follow-up first by default, so neglect stands out."""
-
-    policy = requires("customer", "view")
-    template_name = "customers/team_view.html"
-    partial_template_name = "customers/_team_table.html"
-    sorts = {
-        "follow_up": (F("last_follow_up_at").asc(nulls_first=True), "name", "id"),
-        "-follow_up": (F("last_follow_up_at").desc(nulls_last=True), "name", "id"),
-        "name": ("name", "id"),
-    }
-    default_sort = "follow_up"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        sort = self.request.GET.get("sort", self.default_sort)
-        if sort not in self.sorts:
-            sort = self.default_sort
-        customers = customers_for_team_view(user=self.request.user).order_by(*self.sorts[sort])
-        page = self.paginate(customers)
-        now = clock.now()
-        rows = []
-        for customer in page.object_list:
-            days = _days_since(customer.last_follow_up_at, now)
-            # Neglected: never followed up, or inside the pool's warning period before a return.
-            threshold = customer.pool.follow_up_days - customer.pool.warn_days
-            rows.append(
-                {
-                    "customer": customer,
-                    "days": days,
-                    "neglected": customer.pool.kind == PoolKind.TEAM and (days is None or days >= threshold),
-                }
-            )
-        ctx.update(page_obj=page, rows=rows, sort=sort, hx_target="#team-table")
-        return ctx
-
-
-class PublicPoolView(CustomerTableView):
-    """The public pool (公海): the outline of each customer there, and a button to claim it."""
-
-    policy = requires("customer", "claim")
-    template_name = "customers/public_pool.html"
-    partial_template_name = "customers/_pool_table.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        filterset = CustomerFilterSet(
-            self.request.GET, queryset=public_pool_customers(user=self.request.user), request=self.request
-        )
-        page = self.paginate(filterset.qs)
-        ctx.update(
-            filterset=filterset,
-            filter_fields=[filterset.form[name] for name in POOL_FILTER_FIELDS],
-            page_obj=page,
-            customers=page.object_list,
-            hx_target="#pool-table",
-            query=self.request.GET.urlencode(),
-        )
-        return ctx
-
-
-class CustomerClaimView(ScopedObjectMixin):
-    """Claim a customer from the public pool into one's own team pool. The answer is the pool
-    table again (HTMX) or the pool page, with the result as a message."""
-
-    policy = requires("customer", "claim")
-    http_method_names = ["post"]
-    object: Customer | None
-
-    def get_scoped_queryset(self) -> QuerySet[Customer]:
-        return public_pool_customers(user=self.request.user)
-
-    def prepare(self) -> None:
-        # Someone else may have claimed the customer a moment ago: say so instead of a bare
-        # 404 that an HTMX swap would hide (the look-up is still audited like any other).
-        try:
-            super().prepare()
-        except Http404:
-            self.object = None
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if self.object is None:
-            messages.error(request, _("This customer is no longer in the public pool."))
-        else:
-            self._claim(request, self.object)
-        if wants_partial(request):
-            # The claim URL carries the pool page's query string, so the table keeps its filters.
-            pool = PublicPoolView()
-            pool.setup(request)
-            return render(request, pool.partial_template_name, pool.get_context_data())
-        query = request.GET.urlencode()
-        return redirect(reverse("customers:public_pool") + (f"?{query}" if query else ""))
-
-    def _claim(self, request: HttpRequest, customer: Customer) -> None:
-        try:
-            customer_claim(actor=request.user, customer=customer)
-        except BatonError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(
-                request,
-                _("%(name)s is now yours, in your team's pool.") % {"name": customer.name},
-            )
-
 
 # --- Creating a customer ------------------------------------------------------------------------
 
@@ -860,32 +609,3 @@ class FactReviewView(ScopedObjectMixin, ServiceFormView):
             return self.render_to_response(self.get_context_data(just_reviewed=True))
         messages.success(self.request, _("The fact was reviewed."))
         return redirect(reverse("customers:customer_detail", args=[self.object.customer_id]) + "#facts")
-
-
-# --- Receivables (finance) ------------------------------------------------------------------------
-
-
-class ReceivableListView(BatonTemplateView):
-    """Receivables under the ``order`` grant: finance company-wide, sales those they collect.
-    Open ones by default, the overdue filter for collection rounds."""
-
-    policy = requires("order", "view")
-    template_name = "customers/receivable_list.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        data = self.request.GET.copy()
-        data.setdefault("status", ReceivableStatus.OPEN)
-        filterset = ReceivableFilterSet(
-            data, queryset=receivables_visible_to(user=user).order_by("due_on", "id")
-        )
-        page = Paginator(filterset.qs, 50).get_page(self.request.GET.get("page"))
-        ctx.update(
-            filterset=filterset,
-            page_obj=page,
-            receivables=page.object_list,
-            today=timezone.localdate(clock.now()),
-            can_record_payment=user_can(user=user, resource="order", action="change"),
-        )
-        return ctx
