@@ -223,9 +223,8 @@ def _aware(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9, 0), SHANGHAI).astimezone(dt.UTC)
 
 
-def _plan_customers(s: Seeding, identities: list[CompanyIdentity]) -> None:
-    """Tier, pool, owner, status, dates and business of every customer but the day's leads."""
-    rng = part_rng(s.ctx.seed, "accounts")
+def _route(s: Seeding, identities: list[CompanyIdentity], rng: random.Random) -> None:
+    """A tier for every identity, and the pool the assignment rules give it."""
     routes: dict[tuple[str, str, str], Pool | None] = {}
     for identity in identities:
         tier = rng.choices((Tier.LARGE, Tier.MEDIUM, Tier.SMALL), weights=(10, 30, 60))[0]
@@ -235,6 +234,60 @@ def _plan_customers(s: Seeding, identities: list[CompanyIdentity]) -> None:
                 company=s.ctx.company, region=identity.region, industry=identity.industry, tier=tier
             )
         s.plans.append(Plan(identity=identity, tier=tier, pool=routes[key] or s.public))
+
+
+def _lifecycle(
+    s: Seeding,
+    rng: random.Random,
+    plan: Plan,
+    *,
+    story_owner: Any,
+    founded: dt.datetime,
+    fu: int,
+    deal: int,
+    warn: int,
+) -> None:
+    """Status, creation date and owned-since of one customer, consistent with the pool rules."""
+    if plan.owner is story_owner:
+        plan.status = CustomerStatus.ACTIVE
+        plan.created_at = founded + dt.timedelta(days=rng.randint(365 * 3, 365 * 15))
+        hired = _aware(story_owner.hire_date)
+        since = max(plan.created_at, hired + dt.timedelta(days=rng.randint(20, 900)))
+        plan.owned_since = min(since, s.at(400))
+    elif plan.left_kind:
+        plan.status = rng.choices((CustomerStatus.DORMANT, CustomerStatus.LOST), weights=(6, 4))[0]
+        plan.left_at = s.at(rng.uniform(15, 330))
+        created = founded + dt.timedelta(days=rng.randint(365, 365 * 17))
+        plan.created_at = min(created, plan.left_at - dt.timedelta(days=400))
+        hired = _aware(plan.former_owner.hire_date)
+        since = max(plan.created_at, hired + dt.timedelta(days=30))
+        plan.owned_since = min(since, plan.left_at - dt.timedelta(days=fu + 30))
+    elif plan.pool is s.public:
+        plan.status = rng.choices((CustomerStatus.PROSPECT, CustomerStatus.LOST), weights=(6, 4))[0]
+        plan.created_at = s.at(rng.uniform(60, 365 * 8))
+    else:
+        plan.status = rng.choices(
+            (CustomerStatus.ACTIVE, CustomerStatus.DORMANT, CustomerStatus.PROSPECT),
+            weights=(62, 14, 24) if plan.tier != Tier.LARGE else (80, 12, 8),
+        )[0]
+        if plan.status == CustomerStatus.PROSPECT:
+            plan.created_at = s.at(rng.uniform(3, deal - warn - 3))
+            plan.owned_since = plan.created_at
+        else:
+            oldest = OLDEST_YEARS[plan.tier] * 365
+            youngest = 250 if plan.status == CustomerStatus.DORMANT else 60
+            plan.created_at = max(s.at(rng.uniform(youngest, oldest)), founded)
+            hired = _aware(plan.owner.hire_date)
+            lo = max(plan.created_at, hired + dt.timedelta(days=30))
+            hi = max(lo, s.at(20))
+            plan.owned_since = lo + (hi - lo) * rng.random() * 0.5
+            plan.warn = rng.random() < 0.03  # in the warning period before a return
+
+
+def _plan_customers(s: Seeding, identities: list[CompanyIdentity]) -> None:
+    """Tier, pool, owner, status, dates and business of every customer but the day's leads."""
+    rng = part_rng(s.ctx.seed, "accounts")
+    _route(s, identities, rng)
 
     story_owner = s.ctx.employees[STORY_EMPLOYEE]
     wanted = dict(STORY_PORTFOLIO)
@@ -273,40 +326,7 @@ def _plan_customers(s: Seeding, identities: list[CompanyIdentity]) -> None:
                 plan.former_owner = chosen
             else:
                 plan.owner = chosen
-        if plan.owner is story_owner:
-            plan.status = CustomerStatus.ACTIVE
-            plan.created_at = founded + dt.timedelta(days=rng.randint(365 * 3, 365 * 15))
-            hired = _aware(story_owner.hire_date)
-            since = max(plan.created_at, hired + dt.timedelta(days=rng.randint(20, 900)))
-            plan.owned_since = min(since, s.at(400))
-        elif plan.left_kind:
-            plan.status = rng.choices((CustomerStatus.DORMANT, CustomerStatus.LOST), weights=(6, 4))[0]
-            plan.left_at = s.at(rng.uniform(15, 330))
-            created = founded + dt.timedelta(days=rng.randint(365, 365 * 17))
-            plan.created_at = min(created, plan.left_at - dt.timedelta(days=400))
-            hired = _aware(plan.former_owner.hire_date)
-            since = max(plan.created_at, hired + dt.timedelta(days=30))
-            plan.owned_since = min(since, plan.left_at - dt.timedelta(days=fu + 30))
-        elif plan.pool is s.public:
-            plan.status = rng.choices((CustomerStatus.PROSPECT, CustomerStatus.LOST), weights=(6, 4))[0]
-            plan.created_at = s.at(rng.uniform(60, 365 * 8))
-        else:
-            plan.status = rng.choices(
-                (CustomerStatus.ACTIVE, CustomerStatus.DORMANT, CustomerStatus.PROSPECT),
-                weights=(62, 14, 24) if plan.tier != Tier.LARGE else (80, 12, 8),
-            )[0]
-            if plan.status == CustomerStatus.PROSPECT:
-                plan.created_at = s.at(rng.uniform(3, deal - warn - 3))
-                plan.owned_since = plan.created_at
-            else:
-                oldest = OLDEST_YEARS[plan.tier] * 365
-                youngest = 250 if plan.status == CustomerStatus.DORMANT else 60
-                plan.created_at = max(s.at(rng.uniform(youngest, oldest)), founded)
-                hired = _aware(plan.owner.hire_date)
-                lo = max(plan.created_at, hired + dt.timedelta(days=30))
-                hi = max(lo, s.at(20))
-                plan.owned_since = lo + (hi - lo) * rng.random() * 0.5
-                plan.warn = rng.random() < 0.03  # in the warning period before a return
+        _lifecycle(s, rng, plan, story_owner=story_owner, founded=founded, fu=fu, deal=deal, warn=warn)
         plan.key = plan.key or (
             plan.owner is not None
             and plan.owner is not story_owner

@@ -87,6 +87,12 @@ def _insert(s: Seeding) -> None:
         )
     _ownership(s, rng)
 
+    _insert_interactions(s)
+    _insert_commerce(s)
+
+
+def _insert_interactions(s: Seeding) -> None:
+    """Interactions in time order, with the archive references an import would have given them."""
     s.interactions.sort(key=lambda i: i.occurred_at)
     for n, interaction in enumerate(s.interactions):
         if interaction.channel == InteractionChannel.WECHAT:
@@ -105,6 +111,9 @@ def _insert(s: Seeding) -> None:
         until=max(i.occurred_at for i in s.interactions),
     )
 
+
+def _insert_commerce(s: Seeding) -> None:
+    """Orders (numbered per day), statements, contracts and complaints."""
     orders = sorted(
         (o for orders in s.orders_of.values() for o in orders), key=lambda o: (o.order_date, o.created_at)
     )
