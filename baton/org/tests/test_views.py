@@ -199,7 +199,7 @@ def _more_employees(org, count):
     )
 
 
-EMPLOYEE_LIST_QUERIES = 12
+EMPLOYEE_LIST_QUERIES = 13  # + the unread-notification count in the header
 
 
 def test_employee_list_query_count_is_bounded(org, django_assert_max_num_queries):
@@ -312,11 +312,13 @@ def test_create_refuses_taken_number(org):
 
 def test_status_change(org):
     client = org.client_for("H0001")
+    Employee.objects.filter(employee_no="S1102").update(status=EmployeeStatus.PROBATION)
     page = client.get(emp_url(org, "S1102", "status/"))
-    assert {c for c, _label in page.context["form"].fields["status"].choices} == {"resigning", "left"}
-    response = client.post(emp_url(org, "S1102", "status/"), {"status": "resigning", "reason": "个人原因"})
+    # Resigning and leaving are not offered: departures go through an offboarding case.
+    assert {c for c, _label in page.context["form"].fields["status"].choices} == {"active"}
+    response = client.post(emp_url(org, "S1102", "status/"), {"status": "active", "reason": "转正"})
     assert response.status_code == 302
-    assert Employee.objects.get(employee_no="S1102").status == EmployeeStatus.RESIGNING
+    assert Employee.objects.get(employee_no="S1102").status == EmployeeStatus.ACTIVE
 
 
 def test_status_change_refuses_a_status_not_offered(org):
@@ -327,11 +329,14 @@ def test_status_change_refuses_a_status_not_offered(org):
     assert Employee.objects.get(employee_no="S1102").status == EmployeeStatus.ACTIVE
 
 
-def test_leaving_ends_the_leavers_sessions(org):
+def test_leaving_cannot_bypass_the_offboarding_case(org):
     leaver = org.client_for("S1102")
-    org.client_for("H0001").post(emp_url(org, "S1102", "status/"), {"status": "left", "reason": "离职"})
-    response = leaver.get("/")
-    assert response.status_code == 302
+    response = org.client_for("H0001").post(
+        emp_url(org, "S1102", "status/"), {"status": "left", "reason": "离职"}
+    )
+    assert response.status_code == 200  # the form answers; nothing changed
+    assert Employee.objects.get(employee_no="S1102").status == EmployeeStatus.ACTIVE
+    assert leaver.get("/").status_code == 200
 
 
 def test_anonymous_post_to_forms_goes_to_login(org):
