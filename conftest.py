@@ -23,3 +23,11 @@ def crm(org):
     from baton.customers.testing import build_small_crm
 
     return build_small_crm(org)
+
+
+@pytest.fixture
+def case(crm):
+    """S1101's resignation recorded by HR with 30 days' notice; see baton/offboarding/testing.py."""
+    from baton.offboarding.testing import open_case
+
+    return open_case(crm.org)

@@ -20,6 +20,8 @@ BUILT_IN_ROLES: dict[str, tuple[Any, bool]] = {
     "sales": (_("Sales"), False),
     "hr": (_("HR"), True),
     "finance": (_("Finance"), True),
+    # Dispatch and operations staff enter the orders customers place by phone or WeChat.
+    "operations": (_("Operations"), False),
     "auditor": (_("Auditor"), False),
 }
 

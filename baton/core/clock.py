@@ -38,3 +38,22 @@ def parse_iso(value: str) -> dt.datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
     return parsed.astimezone(dt.UTC)
+
+
+SHANGHAI_NAME = "Asia/Shanghai"
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar day in Asia/Shanghai (the day people see) of a UTC moment."""
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(SHANGHAI_NAME)).date()
+
+
+def local_moment(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """``day`` at ``hour:minute`` Asia/Shanghai, as a UTC time."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(SHANGHAI_NAME)).astimezone(
+        dt.UTC
+    )

@@ -97,6 +97,7 @@ def register_resources() -> None:
                 },
                 "team_lead": {"view": T, "create": T, "change": T, "export": T, "reveal": T, "claim": T},
                 "sales": {"view": OWN, "create": OWN, "change": OWN, "reveal": OWN, "claim": OWN},
+                "operations": {"view": C},
             },
         )
     )
@@ -114,6 +115,7 @@ def register_resources() -> None:
                 "team_lead": {"view": T, "create": T, "change": T},
                 "sales": {"view": OWN, "create": OWN, "change": OWN},
                 "finance": {"view": C, "change": C, "export": C},
+                "operations": {"view": C, "create": C, "change": C},
             },
         )
     )

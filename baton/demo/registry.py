@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 # The fixed demo logins, in the order demo_credentials prints them.
-DEMO_LOGINS = ["admin", "M0001", "H0001", "F0001", "S1000", "S1100", "S1101", "S1102", "S1201"]
+DEMO_LOGINS = ["admin", "M0001", "H0001", "F0001", "S1000", "S1100", "S1101", "S1102", "S1201", "O0002"]
 
 
 @dataclass

@@ -101,7 +101,8 @@ FIXED: list[tuple[str, str, str, str | None, str, dt.date, list[str]]] = [
     ("H0001", "周静", "hr", None, "", dt.date(2012, 3, 19), ["hr"]),
     ("F0001", "吴芳", "finance", None, "", dt.date(2011, 11, 1), ["finance"]),
     ("A0001", "郑立新", "finance", None, "", dt.date(2015, 9, 14), ["auditor"]),
-    ("O0001", "马国栋", "ops", None, "", dt.date(2008, 4, 7), ["department_head"]),
+    ("O0001", "马国栋", "ops", None, "", dt.date(2008, 4, 7), ["department_head", "operations"]),
+    ("O0002", "何春梅", "dispatch", None, "", dt.date(2014, 5, 12), ["operations"]),
 ]
 
 # Generated people: (工号 prefix, first number, count, department key, team key, team role, roles)
@@ -112,7 +113,7 @@ GENERATED: list[tuple[str, int, int, str, str | None, str, list[str]]] = [
     ("S12", 10, 3, "south", "south_trade", TeamRole.FOLLOW_UP, ["sales"]),
     ("S21", 1, 9, "east", "east_manufacturing", TeamRole.CUSTOMER_MANAGER, ["sales"]),
     ("S22", 1, 8, "east", "east_ecommerce", TeamRole.CUSTOMER_MANAGER, ["sales"]),
-    ("O00", 2, 18, "dispatch", None, "", []),
+    ("O00", 3, 17, "dispatch", None, "", ["operations"]),
     ("O00", 20, 18, "fleet", None, "", []),
     ("O00", 38, 12, "warehouse", None, "", []),
     ("H00", 2, 4, "hr", None, "", ["hr"]),

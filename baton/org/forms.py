@@ -153,5 +153,11 @@ class EmployeeStatusForm(forms.Form):
 
     def __init__(self, *args: Any, employee: Employee, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = STATUS_TRANSITIONS.get(employee.status, set())
+        # Resigning and leaving go through an offboarding case, never through this form.
+        departing = {EmployeeStatus.RESIGNING, EmployeeStatus.LEFT}
+        allowed = (
+            set()
+            if employee.status in departing
+            else STATUS_TRANSITIONS.get(employee.status, set()) - departing
+        )
         self.fields["status"].choices = [(s.value, s.label) for s in EmployeeStatus if s in allowed]  # type: ignore[attr-defined]

@@ -382,12 +382,28 @@ def employee_update(
 
 
 def employee_status_change(
-    *, actor: Any, employee: Employee, status: str, reason: str = "", effective_on: dt.date | None = None
+    *,
+    actor: Any,
+    employee: Employee,
+    status: str,
+    reason: str = "",
+    effective_on: dt.date | None = None,
+    via_offboarding: bool = False,
 ) -> Employee:
     """Move an employee along onboarding → probation → active → resigning → left.
 
-    Leaving disables the login account and ends all its sessions and tokens at once.
+    Resigning and leaving happen only through an offboarding case (``baton.offboarding``), so
+    nobody leaves without the handover. Leaving ends all sessions and tokens at once.
     """
+    departing = status in (EmployeeStatus.RESIGNING, EmployeeStatus.LEFT) or (
+        employee.status == EmployeeStatus.RESIGNING
+    )
+    if departing and not via_offboarding:
+        raise InvalidInput(
+            _("Departures go through an offboarding case (离职交接): open one from the offboarding board."),
+            code="use_offboarding",
+            fields={"status": [_("Open an offboarding case instead.")]},
+        )
     now = clock.now()
     with transaction.atomic():
         employee = Employee.objects.select_for_update().get(pk=employee.pk)

@@ -181,7 +181,9 @@ def test_token_of_a_frozen_account_stops_working_at_once(org):
 def test_token_of_a_leaver_stops_working_at_once(org):
     token = token_of(org, "S1102")
 
-    employee_status_change(actor=org.user("H0001"), employee=org.employees["S1102"], status="left")
+    employee_status_change(
+        actor=org.user("H0001"), employee=org.employees["S1102"], status="left", via_offboarding=True
+    )
 
     assert bearer(token).get(ME_URL).status_code == 401
     assert issue("S1102").status_code == 403

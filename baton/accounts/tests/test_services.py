@@ -117,7 +117,9 @@ def test_leaver_cannot_log_in_and_tokens_stop(org):
     token, _ = services.api_token_issue(employee_no="S1101", password=PASSWORD, otp=None)
     assert services.api_token_authenticate(raw=token) is not None
     employee = org.employees["S1101"]
-    employee_status_change(actor=org.user("H0001"), employee=employee, status="left", reason="resigned")
+    employee_status_change(
+        actor=org.user("H0001"), employee=employee, status="left", reason="resigned", via_offboarding=True
+    )
     assert services.api_token_authenticate(raw=token) is None
     with pytest.raises(services.LoginRefused) as exc:
         services.login_password_check(employee_no="S1101", password=PASSWORD)

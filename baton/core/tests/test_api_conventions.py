@@ -222,16 +222,15 @@ def test_messages_follow_accept_language(hr, valid_employee, unchanged):
 def test_service_errors_follow_accept_language_too(org):
     client = org.client_for("H0001")
     url = f"{EMPLOYEES}{org.employees['S1102'].pk}/status/"
-    client.post(url, {"status": "left"}, content_type="application/json")
 
     english = client.post(
-        url, {"status": "active"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+        url, {"status": "probation"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
     )
 
     assert english.status_code == 400
     assert english.json()["error"] == {
         "code": "invalid_transition",
-        "message": "An employee who is Left cannot become Active.",
+        "message": "An employee who is Active cannot become Probation.",
         "fields": {"status": ["This status change is not allowed."]},
     }
 

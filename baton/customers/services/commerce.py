@@ -25,6 +25,7 @@ from baton.customers.models import (
     Receivable,
     ReceivableStatus,
 )
+from baton.customers.services.handover import handover_guard, handover_stand_in
 
 FEN = Decimal("0.01")
 
@@ -62,8 +63,14 @@ def order_create(
     if not number.strip():
         raise InvalidInput(fields={"number": [_("This field is required.")]})
     value = money(amount)
+    handover_guard(actor=actor, what="order_create", object_type="customers.customer", object_id=customer.pk)
     taken_by = taken_by if taken_by is not None else getattr(actor, "employee", None)
     receivable_owner = receivable_owner if receivable_owner is not None else customer.owner
+    # An order for a customer whose owner is leaving goes to the successor (or the team lead),
+    # who then also collects its money: flagged 交接期订单 for the collection follow-up.
+    stand_in = handover_stand_in(customer)
+    if stand_in is not None:
+        taken_by = receivable_owner = stand_in
     try:
         with transaction.atomic():
             order = Order.objects.create(
@@ -78,6 +85,7 @@ def order_create(
                 status=status,
                 taken_by=taken_by,
                 receivable_owner=receivable_owner,
+                handover_flag=stand_in is not None,
                 created_at=clock.now(),
             )
             Customer.objects.filter(pk=customer.pk).filter(
@@ -87,7 +95,12 @@ def order_create(
                 actor=actor,
                 action="customers.order_created",
                 target=order,
-                changes={"customer": customer.pk, "number": order.number, "amount": value},
+                changes={
+                    "customer": customer.pk,
+                    "number": order.number,
+                    "amount": value,
+                    "handover_flag": order.handover_flag,
+                },
             )
     except IntegrityError as exc:
         raise InvalidInput(fields={"number": [_("This order number exists already.")]}) from exc

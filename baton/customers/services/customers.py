@@ -26,6 +26,7 @@ from baton.customers.models import (
     Region,
     Tier,
 )
+from baton.customers.services.handover import handover_guard
 from baton.customers.services.identity import normalize_name, normalize_phone, validate_credit_code
 
 CUSTOMER_FIELDS = (
@@ -329,6 +330,7 @@ def contact_add(
 
 def contact_remove(*, actor: Any, contact: Contact, reason: str = "") -> Contact:
     """Mark a contact as removed (kept for the history; R6 watches main-contact removals)."""
+    handover_guard(actor=actor, what="remove", object_type="customers.contact", object_id=contact.pk)
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         if contact.removed_at is not None:
@@ -346,6 +348,7 @@ def contact_remove(*, actor: Any, contact: Contact, reason: str = "") -> Contact
 
 def contact_reveal(*, actor: Any, contact: Contact) -> dict[str, str]:
     """The contact's phone number in clear, for someone allowed to reveal it. Audited."""
+    handover_guard(actor=actor, what="reveal", object_type="customers.contact", object_id=contact.pk)
     phone = (
         crypto.decrypt(contact.phone_encrypted, associated="contact.phone") if contact.phone_encrypted else ""
     )

@@ -31,6 +31,7 @@ from baton.customers.models import (
     Tier,
 )
 from baton.customers.services.customers import pool_for, public_pool_of
+from baton.customers.services.handover import handover_guard
 
 
 def _locked(customer: Customer) -> Customer:
@@ -135,6 +136,7 @@ def _claim_limits(*, employee: Any, pool: Pool, customer: Customer, now: dt.date
 
 def customer_claim(*, actor: Any, customer: Customer) -> Customer:
     """Take a customer from the public pool into one's own team pool."""
+    handover_guard(actor=actor, what="claim", object_type="customers.customer", object_id=customer.pk)
     employee = getattr(actor, "employee", None)
     if employee is None or not employee.team_id:
         raise Forbidden(_("Only members of a sales team can claim customers."), code="not_in_team")
@@ -169,6 +171,7 @@ def customer_claim(*, actor: Any, customer: Customer) -> Customer:
 
 def customer_release(*, actor: Any, customer: Customer, reason: str) -> Customer:
     """Give a customer back to the public pool, with a reason."""
+    handover_guard(actor=actor, what="remove", object_type="customers.customer", object_id=customer.pk)
     if not (reason or "").strip():
         raise InvalidInput(fields={"reason": [_("Please say why.")]})
     now = clock.now()

@@ -45,7 +45,18 @@ def credentials():
 def test_demo_company_story_shape(seeded):
     assert 110 <= Employee.objects.count() <= 130
     creds = credentials()
-    assert list(creds) == ["admin", "M0001", "H0001", "F0001", "S1000", "S1100", "S1101", "S1102", "S1201"]
+    assert list(creds) == [
+        "admin",
+        "M0001",
+        "H0001",
+        "F0001",
+        "S1000",
+        "S1100",
+        "S1101",
+        "S1102",
+        "S1201",
+        "O0002",
+    ]
     s1101 = Employee.objects.get(employee_no="S1101")
     assert s1101.team.name == "华南区工业客户团队"
     assert (2026 - s1101.hire_date.year) >= 10

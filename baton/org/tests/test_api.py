@@ -100,12 +100,13 @@ def test_employee_update_matrix(org, team_lead_may_change_team):
 
 
 def test_employee_status_matrix(org, team_lead_may_change_team):
+    Employee.objects.filter(pk=org.employees["S1201"].pk).update(status="probation")
     assert_matrix(
         org,
         MatrixCase(
             emp_url(org, "S1201", "status/"),
             method="post",
-            data={"status": "resigning", "reason": "relocating"},
+            data={"status": "active", "reason": "passed probation"},
             permitted="H0001",
             no_permission="S1101",
             out_of_scope="S1100",
@@ -408,20 +409,23 @@ def test_a_placement_the_service_refuses_is_a_field_error(org):
 
 def test_status_change_and_refused_transition(org):
     client = org.client_for("H0001")
+    Employee.objects.filter(pk=org.employees["S1102"].pk).update(status="probation")
 
-    left = client.post(
+    confirmed = client.post(
         emp_url(org, "S1102", "status/"),
-        {"status": "left", "effective_on": "2025-03-31"},
+        {"status": "active", "effective_on": "2025-03-31"},
         content_type="application/json",
     )
     back = client.post(
-        emp_url(org, "S1102", "status/"), {"status": "active"}, content_type="application/json"
+        emp_url(org, "S1102", "status/"), {"status": "probation"}, content_type="application/json"
     )
+    left = client.post(emp_url(org, "S1102", "status/"), {"status": "left"}, content_type="application/json")
 
-    assert left.status_code == 200
-    assert (left.json()["status"], left.json()["left_on"]) == ("left", "2025-03-31")
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "active"
     assert back.status_code == 400
     assert back.json()["error"]["code"] == "invalid_transition"
+    # Leaving goes through an offboarding case, never straight through the status endpoint.
+    assert left.status_code == 400 and left.json()["error"]["code"] == "use_offboarding"
     assert EmployeeMove.objects.filter(employee=org.employees["S1102"], field="status").count() == 1
 
 

@@ -1,0 +1,141 @@
+"""The checklist templates a company starts with. HR edits them afterwards in the UI; the titles
+are the company's own words (data, not interface text), so they are stored as written here."""
+
+from __future__ import annotations
+
+from baton.offboarding.models import Evidence, SignOffRole, SystemCheck, Verifier
+
+# code, title, description, evidence, system check, completed by, due (days before the last day)
+SALES_ITEMS: list[tuple[str, str, str, str, str, str, int]] = [
+    (
+        "customer_files",
+        "客户资料移交",
+        "系统生成名下全部客户清单，逐一确认资料完整。",
+        Evidence.SYSTEM,
+        SystemCheck.CUSTOMERS_CONFIRMED,
+        Verifier.LEAVER,
+        7,
+    ),
+    (
+        "open_orders",
+        "未完成订单确认",
+        "逐一确认每张未完成订单的状态。",
+        Evidence.SYSTEM,
+        SystemCheck.OPEN_ORDERS_CONFIRMED,
+        Verifier.LEAVER,
+        7,
+    ),
+    (
+        "follow_up_records",
+        "客户跟进记录上传",
+        "每个客户近30天内须有跟进记录，没有的上传跟进记录。",
+        Evidence.SYSTEM,
+        SystemCheck.RECENT_FOLLOW_UPS,
+        Verifier.LEAVER,
+        5,
+    ),
+    (
+        "competitor_statement",
+        "竞争对手接触情况说明",
+        "书面说明与竞争对手的接触情况。",
+        Evidence.TEXT,
+        SystemCheck.NONE,
+        Verifier.LEAVER,
+        5,
+    ),
+    (
+        "receivables",
+        "应收账款确认",
+        "财务核对名下客户的应收账款与回款责任人。",
+        Evidence.NONE,
+        SystemCheck.NONE,
+        Verifier.FINANCE,
+        3,
+    ),
+    (
+        "contract_scans",
+        "合同扫描件上传",
+        "上传在手合同的扫描件。",
+        Evidence.FILE,
+        SystemCheck.NONE,
+        Verifier.LEAVER,
+        5,
+    ),
+    (
+        "chat_export",
+        "微信/通讯记录导出上传",
+        "导出与客户的微信及通讯记录并上传。",
+        Evidence.FILE,
+        SystemCheck.NONE,
+        Verifier.LEAVER,
+        3,
+    ),
+    (
+        "phone_returned",
+        "公司手机与电话卡归还",
+        "人事确认已归还。",
+        Evidence.NONE,
+        SystemCheck.NONE,
+        Verifier.HR,
+        0,
+    ),
+    (
+        "accounts_handover",
+        "系统账号与共享资料交接",
+        "团队负责人确认账号与共享资料已交接。",
+        Evidence.NONE,
+        SystemCheck.NONE,
+        Verifier.TEAM_LEAD,
+        1,
+    ),
+    (
+        "handover_meeting",
+        "客户交接会谈纪要",
+        "离职人、接任人与团队负责人三方会谈纪要。",
+        Evidence.FILE,
+        SystemCheck.NONE,
+        Verifier.TEAM_LEAD,
+        2,
+    ),
+]
+
+GENERAL_ITEMS: list[tuple[str, str, str, str, str, str, int]] = [
+    (
+        "work_notes",
+        "工作交接说明",
+        "书面说明在办事项与交接人。",
+        Evidence.TEXT,
+        SystemCheck.NONE,
+        Verifier.LEAVER,
+        3,
+    ),
+    (
+        "accounts_handover",
+        "系统账号与共享资料交接",
+        "部门负责人确认账号与共享资料已交接。",
+        Evidence.NONE,
+        SystemCheck.NONE,
+        Verifier.DEPARTMENT_HEAD,
+        1,
+    ),
+    (
+        "assets_returned",
+        "公司资产归还",
+        "人事确认电脑、手机、门禁卡等已归还。",
+        Evidence.NONE,
+        SystemCheck.NONE,
+        Verifier.HR,
+        0,
+    ),
+    (
+        "expenses",
+        "未结费用确认",
+        "财务确认借款与报销已结清。",
+        Evidence.NONE,
+        SystemCheck.NONE,
+        Verifier.FINANCE,
+        1,
+    ),
+]
+
+DEFAULT_SIGN_OFF = [SignOffRole.DEPARTMENT_HEAD, SignOffRole.HR, SignOffRole.FINANCE]
