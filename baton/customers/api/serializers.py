@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import Any
 
-from django.db import models
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from baton.core.api.serializers import StrictSerializer
+from baton.core.api.serializers import EnumField, StrictSerializer, named_enum
 from baton.customers.models import (
     Complaint,
     ComplaintSeverity,
@@ -42,63 +40,43 @@ from baton.org.selectors import employees_visible_to
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
 
 
-class _EnumField(serializers.ChoiceField):
-    """A choice field over one ``TextChoices`` that is a named enum (``<Choices>Enum``) in the
-    OpenAPI schema: several choice sets here share a field name (``status`` of customers,
-    orders, facts …; ``kind``; ``severity``), which the generator could only name by hash."""
-
-    choices_class: ClassVar[type[models.TextChoices]]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=self.choices_class.choices, **kwargs)
-
-
-F = TypeVar("F", bound=type[_EnumField])
-
-
-def _named_enum(field_class: F) -> F:
-    choices = field_class.choices_class
-    schema = {"type": "string", "enum": list(choices.values)}
-    return extend_schema_field(schema, component_name=f"{choices.__name__}Enum")(field_class)
-
-
-@_named_enum
-class CustomerStatusField(_EnumField):
+@named_enum()
+class CustomerStatusField(EnumField):
     choices_class = CustomerStatus
 
 
-@_named_enum
-class OrderStatusField(_EnumField):
+@named_enum()
+class OrderStatusField(EnumField):
     choices_class = OrderStatus
 
 
-@_named_enum
-class ComplaintStatusField(_EnumField):
+@named_enum()
+class ComplaintStatusField(EnumField):
     choices_class = ComplaintStatus
 
 
-@_named_enum
-class ComplaintSeverityField(_EnumField):
+@named_enum()
+class ComplaintSeverityField(EnumField):
     choices_class = ComplaintSeverity
 
 
-@_named_enum
-class FactStatusField(_EnumField):
+@named_enum()
+class FactStatusField(EnumField):
     choices_class = FactStatus
 
 
-@_named_enum
-class ReceivableStatusField(_EnumField):
+@named_enum()
+class ReceivableStatusField(EnumField):
     choices_class = ReceivableStatus
 
 
-@_named_enum
-class PoolKindField(_EnumField):
+@named_enum()
+class PoolKindField(EnumField):
     choices_class = PoolKind
 
 
-@_named_enum
-class OwnershipChangeKindField(_EnumField):
+@named_enum()
+class OwnershipChangeKindField(EnumField):
     choices_class = OwnershipChangeKind
 
 
