@@ -22,6 +22,10 @@ MENU: list[tuple[Any, str, Policy]] = [
     (_("Audit log"), "audit:event_list", requires("audit", "view")),
     (_("Roles"), "authz:role_list", requires("role", "view")),
     (_("Security alerts"), "alerts:alert_list", requires("security_alert", "view")),
+    (_("Offboarding"), "offboarding:board", requires("offboarding_case", "view")),
+    (_("Sign-off inbox"), "offboarding:inbox", requires("offboarding_case", "approve")),
+    (_("Revisits"), "offboarding:revisits", requires("revisit", "view")),
+    (_("Checklist templates"), "offboarding:templates", requires("offboarding_template", "change")),
     (_("Data import"), "exchange:import_list", requires("customer_import", "create")),
     (_("Customer export"), "exchange:export_list", requires("customer", "export")),
 ]

@@ -57,10 +57,14 @@ def test_menu_shows_only_what_the_user_may_open(org):
         "customers:customer_list",
         "customers:public_pool",
         "customers:receivable_list",
+        "offboarding:board",
+        "offboarding:revisits",
     ]
     admin = [item["name"] for item in org.client_for("admin").get("/").context["nav_items"]]
-    # The administrator is in no sales team, so holds no claim on the public pool.
-    assert admin == [name for _label, name, _policy in MENU if name != "customers:public_pool"]
+    # The administrator is in no sales team, so holds no claim on the public pool, and signs
+    # off no departure.
+    unheld = ("customers:public_pool", "offboarding:inbox")
+    assert admin == [name for _label, name, _policy in MENU if name not in unheld]
 
 
 def test_layout_has_user_number_logout_language_and_htmx(org):
