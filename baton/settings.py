@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "baton.alerts",
     "baton.customers",
     "baton.exchange",
+    "baton.notifications",
+    "baton.offboarding",
     "baton.demo",
 ]
 
@@ -276,6 +278,8 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("BATON_FROM_EMAIL", "baton@localhost")
+# WeCom / DingTalk group bot that notify(webhook=True) posts to; empty: no group messages.
+BATON_NOTIFY_WEBHOOK_URL = os.environ.get("BATON_NOTIFY_WEBHOOK_URL", "")
 
 # --- Logging: structured, and never personal data or secrets ---------------------------------
 LOGGING = {
@@ -305,4 +309,5 @@ DEMO_SEEDERS = [
     "baton.org.demo.seed_organisation",
     "baton.accounts.demo.seed_logins",
     "baton.customers.demo.seed_customers",
+    "baton.offboarding.demo.seed_offboarding",
 ]

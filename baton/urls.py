@@ -12,6 +12,8 @@ api_v1 = [
     path("", include("baton.alerts.api.urls")),
     path("", include("baton.customers.api.urls")),
     path("", include("baton.exchange.api.urls")),
+    path("", include("baton.offboarding.api.urls")),
+    path("", include("baton.notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +25,8 @@ urlpatterns = [
     path("alerts/", include("baton.alerts.urls")),
     path("customers/", include("baton.customers.urls")),
     path("exchange/", include("baton.exchange.urls")),
+    path("offboarding/", include("baton.offboarding.urls")),
+    path("notifications/", include("baton.notifications.urls")),
     path("i18n/setlang/", public_view(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", public_view(SpectacularAPIView.as_view()), name="api-schema"),
