@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "baton.exchange",
     "baton.notifications",
     "baton.offboarding",
+    "baton.risk",
     "baton.demo",
 ]
 

@@ -23,14 +23,31 @@ class AlertStatus(models.TextChoices):
 OPEN_STATUSES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
 
 
+SECURITY = "security"
+
+
 class Alert(models.Model):
     """One alert per rule and subject while it is open; a rule re-run never duplicates it.
 
-    ``category`` decides who sees it (security alerts go to administrators).
+    ``category`` decides who sees it: security alerts go to holders of ``security_alert``;
+    every other category (churn, concentration, compliance, departure…) follows the
+    ``risk_alert`` data scopes through ``company``, ``team`` and ``owner``.
     """
 
     rule = models.CharField(_("rule"), max_length=32)
     category = models.CharField(_("category"), max_length=32, default="security")
+    # Where the alert belongs, for the data scopes of the alert centre: the company, the team
+    # whose lead should act, and the employee responsible (the owner of the customer, the
+    # salesperson whose contact dropped…). Security alerts need none of them.
+    company = models.ForeignKey(
+        "org.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    team = models.ForeignKey(
+        "org.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
+    owner = models.ForeignKey(
+        "org.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
     subject_type = models.CharField(_("subject type"), max_length=64)
     subject_id = models.CharField(_("subject id"), max_length=64)
     severity = models.CharField(_("severity"), max_length=16, choices=AlertSeverity.choices)
@@ -48,7 +65,12 @@ class Alert(models.Model):
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
         ordering = ["-raised_at"]
-        indexes = [models.Index(fields=["category", "status", "raised_at"], name="alerts_status_idx")]
+        indexes = [
+            models.Index(fields=["category", "status", "raised_at"], name="alerts_status_idx"),
+            models.Index(fields=["company", "status", "raised_at"], name="alerts_company_idx"),
+            models.Index(fields=["team", "status"], name="alerts_team_idx"),
+            models.Index(fields=["owner", "status"], name="alerts_owner_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["rule", "subject_type", "subject_id"],

@@ -2,15 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from baton.alerts.models import OPEN_STATUSES, Alert, AlertStatus
-from baton.authz.selectors import restrict
+from baton.alerts.models import OPEN_STATUSES, SECURITY, Alert, AlertStatus
+from baton.authz.selectors import scope_q
 
 
-def alerts_visible_to(*, user: Any) -> QuerySet[Alert]:
-    """Alerts the user may see (security alerts: holders of ``security_alert.view``)."""
-    return restrict(Alert.objects.all(), user=user, resource="security_alert", action="view")
+def alerts_visible_to(*, user: Any, action: str = "view") -> QuerySet[Alert]:
+    """Alerts the user may see (or act on): security alerts for holders of ``security_alert``,
+    the others by the ``risk_alert`` scopes (own, team, department, company)."""
+    security = scope_q(user=user, resource="security_alert", action=action)
+    risk = scope_q(user=user, resource="risk_alert", action=action)
+    q = Q(pk__in=[])
+    if security is not None:
+        q |= Q(category=SECURITY) & security
+    if risk is not None:
+        q |= ~Q(category=SECURITY) & risk
+    return Alert.objects.filter(q)
 
 
 def alert_counts_by_status(*, user: Any) -> dict[str, int]:

@@ -13,7 +13,12 @@ from baton.core import clock
 from baton.core.errors import InvalidInput
 
 
-def alert_raise(
+def alert_raise(**kwargs: Any) -> Alert:
+    """Open an alert, or refresh the open one for the same rule and subject."""
+    return alert_open(**kwargs)[0]
+
+
+def alert_open(
     *,
     rule: str,
     subject_type: str,
@@ -22,8 +27,14 @@ def alert_raise(
     title: str,
     details: dict[str, Any] | None = None,
     category: str = "security",
-) -> Alert:
-    """Open an alert, or refresh the open one for the same rule and subject."""
+    company: Any = None,
+    team: Any = None,
+    owner: Any = None,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+) -> tuple[Alert, bool]:
+    """Open an alert, or refresh the open one for the same rule and subject; also says whether
+    it is new (only a new alert notifies anyone)."""
     now = clock.now()
     with transaction.atomic():
         existing = (
@@ -35,10 +46,13 @@ def alert_raise(
             existing.last_seen_at = now
             existing.details = details or existing.details
             existing.save(update_fields=["last_seen_at", "details"])
-            return existing
+            return existing, False
         alert = Alert.objects.create(
             rule=rule,
             category=category,
+            company=company,
+            team_id=team.pk if team is not None else team_id,
+            owner_id=owner.pk if owner is not None else owner_id,
             subject_type=subject_type,
             subject_id=subject_id,
             severity=severity,
@@ -54,7 +68,7 @@ def alert_raise(
             target=alert,
             changes={"rule": rule, "subject": f"{subject_type}:{subject_id}", "severity": severity},
         )
-    return alert
+    return alert, True
 
 
 _TRANSITIONS = {

@@ -246,6 +246,9 @@ def _announce(*, case: OffboardingCase, impact: Any, line: Any) -> None:
     alert_raise(
         rule="R5",
         category="departure",
+        company=case.company,
+        team=employee.team,
+        owner=employee,
         subject_type="org.employee",
         subject_id=str(employee.pk),
         severity="high",

@@ -92,6 +92,9 @@ def revisit_record(*, actor: Any, revisit: Revisit, outcome: str, notes: str = "
             alert_raise(
                 rule="revisit_outcome",
                 category="departure",
+                company=revisit.case.company,
+                team=revisit.customer.team,
+                owner=revisit.assignee,
                 subject_type="customers.customer",
                 subject_id=str(revisit.customer_id),
                 severity="high" if outcome == RevisitOutcome.LOST else "medium",
@@ -115,6 +118,9 @@ def revisits_overdue_run(*, now: dt.datetime) -> int:
         alert_raise(
             rule="revisit_overdue",
             category="departure",
+            company=revisit.case.company,
+            team=revisit.customer.team,
+            owner=revisit.assignee,
             subject_type="offboarding.revisit",
             subject_id=str(revisit.pk),
             severity="medium",
