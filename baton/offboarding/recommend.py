@@ -1,7 +1,7 @@
 """Successor recommendations: who is best placed to take over a leaver's customers.
 
-Each candidate (a current member of a sales team in the leaver's department, or in the
-company when the department has too few) gets points out of 100:
+Each candidate (a current customer manager or team lead of a sales team in the leaver's
+department, or in the company when the department has too few) gets points out of 100:
 
 - 30 for the same team, 10 for the same department;
 - up to 20 for serving the same industries, up to 15 for the same regions (the share of the
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from baton.customers.models import Customer, Interaction
 from baton.offboarding.models import OffboardingCase
-from baton.org.models import Employee, EmployeeStatus
+from baton.org.models import Employee, EmployeeStatus, TeamRole
 
 MIN_CANDIDATES = 3
 
@@ -36,13 +36,14 @@ class Recommendation:
     reasons: list[str] = field(default_factory=list)
 
 
-def _candidates(case: OffboardingCase) -> list[Employee]:
-    leaver = case.employee
+def _candidates(leaver: Employee) -> list[Employee]:
     base = (
         Employee.objects.filter(
-            company_id=case.company_id,
+            company_id=leaver.company_id,
             status__in=[EmployeeStatus.ACTIVE, EmployeeStatus.PROBATION],
             team__is_sales=True,
+            # Customer managers and team leads own customers; follow-up specialists support them.
+            team_role__in=[TeamRole.CUSTOMER_MANAGER, TeamRole.LEAD],
         )
         .exclude(pk=leaver.pk)
         .select_related("team", "department")
@@ -53,8 +54,13 @@ def _candidates(case: OffboardingCase) -> list[Employee]:
 
 def successors_recommended(*, case: OffboardingCase, limit: int = 5) -> list[Recommendation]:
     """The best candidates first, each with the reasons for its score."""
-    leaver = case.employee
-    candidates = _candidates(case)
+    return successors_for(employee=case.employee, limit=limit)
+
+
+def successors_for(*, employee: Employee, limit: int = 5) -> list[Recommendation]:
+    """Who would best take over ``employee``'s customers (a case or a "what if X leaves" report)."""
+    leaver = employee
+    candidates = _candidates(leaver)
     if not candidates:
         return []
     ids = [c.pk for c in candidates]

@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 
 from baton.accounts.models import User
 from baton.core import clock
@@ -223,8 +224,9 @@ def test_a_failure_then_a_success(org):
 
 def test_webhook_posts_one_text_message_per_key(org, settings):
     settings.BATON_NOTIFY_WEBHOOK_URL = WEBHOOK
-    tell([org.user("S1100"), org.user("S1000")], webhook=True, title="High-impact departure: 刘洋")
-    tell([org.user("S1100")], webhook=True, title="High-impact departure: 刘洋")
+    with translation.override("en"):  # the message is written in the language active at notify time
+        tell([org.user("S1100"), org.user("S1000")], webhook=True, title="High-impact departure: 刘洋")
+        tell([org.user("S1100")], webhook=True, title="High-impact departure: 刘洋")
 
     webhook = Delivery.objects.get(channel="webhook")
     assert webhook.address == "" and webhook.notification is None

@@ -130,6 +130,13 @@ def plan_save(
         if strategy in (Strategy.ONE_SUCCESSOR, Strategy.PROGRESS) and chosen is None:
             raise InvalidInput(fields={"successor": [_("Choose the successor.")]})
         clean = _clean_overrides(case, overrides or {})
+        current = TransferPlan.objects.filter(case=case).first()
+        wanted = (strategy, getattr(chosen, "pk", None), rest_to, clean)
+        if (
+            current is not None
+            and (current.strategy, current.successor_id, current.rest_to, current.overrides) == wanted
+        ):
+            return current  # the planner re-saves on every change: an unchanged plan writes nothing
         plan, created = TransferPlan.objects.update_or_create(
             case=case,
             defaults={

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from baton.alerts.models import Alert
 from baton.audit.models import AuditEvent
@@ -203,7 +204,8 @@ def test_in_handover_the_leaver_cannot_take_orders_claim_reveal_or_remove(crm):
     with pytest.raises(Forbidden) as err:
         new_order(leaver, c1, "SO-N-1", "100")
     assert err.value.code == "handover_in_progress"
-    assert str(err.value.message) == "New orders cannot be taken during the handover period."
+    with translation.override("en"):
+        assert str(err.value.message) == "New orders cannot be taken during the handover period."
     contact = c1.contacts.get()
     for call in (
         lambda: customer_claim(actor=leaver, customer=crm.customer("c5")),

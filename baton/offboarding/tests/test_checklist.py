@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from baton.audit.models import AuditEvent
 from baton.core import clock
@@ -190,14 +191,14 @@ def test_three_approvals_make_the_case_ready_and_complete_needs_the_transfer(cas
         approval_decide(actor=org.users[who], case=case, decision="approved", comment="同意")
     case = reload(case)
     assert case.status == CaseStatus.READY
-    with pytest.raises(Conflict) as err:
+    with translation.override("en"), pytest.raises(Conflict) as err:
         case_complete(actor=org.users["H0001"], case=case)
     assert err.value.code == "case_blocked"
     assert any("transfer" in r for r in err.value.fields["blocked"])
 
 
 def test_completion_is_blocked_with_the_reasons_while_items_are_open(case, crm):
-    with pytest.raises(Conflict) as err:
+    with translation.override("en"), pytest.raises(Conflict) as err:
         case_complete(actor=crm.org.users["H0001"], case=case)
     reasons = " ".join(err.value.fields["blocked"])
     assert "客户资料移交" in reasons and "sign-off" in reasons

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from baton.audit.models import AuditEvent
 from baton.core import clock
@@ -235,7 +236,16 @@ def test_a_revisit_outcome_is_recorded_and_an_overdue_one_alerts(case, crm, book
 
 
 def test_successors_are_ranked_with_reasons(case, crm, book):
-    ranked = successors_recommended(case=case)
+    with translation.override("en"):
+        ranked = successors_recommended(case=case)
     assert ranked[0].employee.employee_no in {"S1102", "S1100"}
     assert any("same team" in reason for reason in ranked[0].reasons)
     assert ranked == sorted(ranked, key=lambda r: (-r.score, r.load, r.employee.pk))
+
+
+def test_saving_an_unchanged_plan_writes_nothing(case, crm, book):
+    org = crm.org
+    for _ in range(3):  # the planner saves on every change of the form
+        plan_save(actor=org.users["H0001"], case=case, strategy="team_lead")
+    plan_save(actor=org.users["H0001"], case=case, strategy="progress", successor=org.employees["S1102"].pk)
+    assert AuditEvent.objects.filter(action="offboarding.plan_saved").count() == 2

@@ -228,6 +228,8 @@ class CaseDetailView(ScopedObjectMixin, TemplateView):
             manages=manages,
             can_plan=manages,
             can_download=True,  # the evidence download has the same policy and scope as this page
+            can_package=is_hr or is_head or holds_role(user, "management") or holds_role(user, "admin"),
+            can_certificate=is_hr and case.status == CaseStatus.COMPLETED,
         )
         if manages:
             employees = employees_visible_to(user=user)
