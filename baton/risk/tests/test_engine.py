@@ -59,7 +59,9 @@ def test_a_scan_opens_one_alert_per_subject_and_a_rescan_adds_none(crm, plugin):
     alert = Alert.objects.get(rule="X1")
     assert alert.category == "churn" and alert.owner.employee_no == "S1101"
     assert alert.team_id == crm.org.teams["south1"].pk and alert.company_id == crm.org.company.pk
-    told = set(Notification.objects.filter(key=f"alert:{alert.pk}").values_list("recipient__employee_no", flat=True))
+    told = set(
+        Notification.objects.filter(key=f"alert:{alert.pk}").values_list("recipient__employee_no", flat=True)
+    )
     assert told == {"S1101", "S1100"}
     assert risk_scan(codes=["X1"]) == {"X1": 0}
     assert Alert.objects.filter(rule="X1").count() == 1
@@ -101,7 +103,9 @@ def test_a_third_party_rule_arrives_through_an_entry_point(monkeypatch):
         code = "EXT1"
 
     entry = SimpleNamespace(name="ext1", value="thirdparty.rules:Plugin", load=lambda: Plugin)
-    monkeypatch.setattr(registry, "entry_points", lambda group: [entry] if group == "baton.risk_rules" else [])
+    monkeypatch.setattr(
+        registry, "entry_points", lambda group: [entry] if group == "baton.risk_rules" else []
+    )
     try:
         registry.load_entry_points()
         assert isinstance(registry.get("EXT1"), Plugin)
