@@ -195,9 +195,6 @@ MFA_ISSUER = os.environ.get("BATON_MFA_ISSUER", "Baton")
 LOGIN_LOCKOUT_ATTEMPTS = 5
 LOGIN_LOCKOUT_WINDOW = 30 * 60
 API_TOKEN_LIFETIME = int(os.environ.get("BATON_API_TOKEN_LIFETIME", str(12 * 60 * 60)))
-# Denied accesses by one user in this window that raise a security alert.
-DENIED_ACCESS_ALERT_COUNT = 5
-DENIED_ACCESS_ALERT_WINDOW = 10 * 60
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -311,4 +308,5 @@ DEMO_SEEDERS = [
     "baton.accounts.demo.seed_logins",
     "baton.customers.demo.seed_customers",
     "baton.offboarding.demo.seed_offboarding",
+    "baton.risk.demo.seed_risk",
 ]

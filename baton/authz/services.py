@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from baton.audit.models import AuditEvent, AuditResult
+from baton.audit.models import AuditResult
 from baton.audit.services import audit_record
 from baton.authz import registry
 from baton.authz.models import SCOPE_ORDER, Grant, Role, RoleAssignment
-from baton.core import clock
 from baton.core.errors import InvalidInput
 
 
 def access_denied_record(*, user: Any, resource: str, action: str, object_id: str = "", reason: str) -> None:
-    """Audit a refused access; repeated refusals by one user raise a security alert."""
-    from baton.alerts.services import alert_raise
+    """Audit a refused access; repeated refusals by one user raise a security alert (R9, with
+    the company's thresholds: ``baton.risk.rules.security``)."""
+    from baton.risk.rules.security import access_denied_check
 
     actor = user if getattr(user, "is_authenticated", False) else None
     with transaction.atomic():
@@ -33,19 +31,7 @@ def access_denied_record(*, user: Any, resource: str, action: str, object_id: st
         )
         if actor is None:
             return
-        since = clock.now() - dt.timedelta(seconds=settings.DENIED_ACCESS_ALERT_WINDOW)
-        recent = AuditEvent.objects.filter(
-            actor_id=actor.pk, action="access.denied", occurred_at__gte=since
-        ).count()
-        if recent >= settings.DENIED_ACCESS_ALERT_COUNT:
-            alert_raise(
-                rule="R9",
-                subject_type="accounts.user",
-                subject_id=str(actor.pk),
-                severity="high",
-                title=_("Repeated out-of-scope access attempts by %(who)s") % {"who": actor.employee_no},
-                details={"denied_in_window": recent, "window_seconds": settings.DENIED_ACCESS_ALERT_WINDOW},
-            )
+        access_denied_check(user=actor)
 
 
 def grant_set(*, actor: Any, role: Role, resource: str, action: str, scope: str | None) -> Grant | None:

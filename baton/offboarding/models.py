@@ -8,8 +8,6 @@ interview. Every change goes through ``baton.offboarding.services`` and is audit
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,9 +26,6 @@ class OffboardingPolicy(models.Model):
         _("freeze the account at once"),
         default=False,
         help_text=_("Instead of handover restrictions, the leaver's account is frozen when the case opens."),
-    )
-    revenue_share_alert = models.DecimalField(
-        _("revenue share that alerts management"), max_digits=5, decimal_places=4, default=Decimal("0.1000")
     )
     revisit_top_n = models.PositiveSmallIntegerField(_("revisit the top N customers by revenue"), default=5)
     revisit_due_days = models.PositiveSmallIntegerField(_("revisit within (days)"), default=14)

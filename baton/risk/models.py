@@ -91,3 +91,52 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period}"
+
+
+class AccessKind(models.TextChoices):
+    """What R8 counts for one account, and the bucket each is counted in."""
+
+    CUSTOMER_VIEW = "customer_view", _("Customer details opened")  # per hour
+    EXPORT_ROWS = "export_rows", _("Customer rows exported")  # per day
+    DOCUMENT_DOWNLOAD = "document_download", _("Documents downloaded")  # per day
+    FIELD_REVEAL = "field_reveal", _("Masked fields revealed")  # per day
+
+
+class AccessCounter(models.Model):
+    """How often one account did one watched thing in one hour or day (R8's exfiltration signals).
+
+    One row per account, kind and bucket, incremented in a single upsert, so counting a page
+    view costs one query whatever the history; R8 compares the counts with its thresholds.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("what"), max_length=32, choices=AccessKind.choices)
+    bucket_start = models.DateTimeField(_("from"))
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("access counter")
+        verbose_name_plural = _("access counters")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "bucket_start"], name="risk_access_counter_once")
+        ]
+        indexes = [models.Index(fields=["bucket_start", "kind"], name="risk_access_bucket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.kind}@{self.bucket_start:%Y-%m-%d %H:%M}={self.count}"
+
+
+class PhraseDictionary(models.Model):
+    """A company's sensitive-word dictionary as a whole: that its defaults were installed, and a
+    version bumped by every change, so the matchers built from an older version are rebuilt."""
+
+    company = models.OneToOneField("org.Company", on_delete=models.CASCADE, related_name="phrase_dictionary")
+    version = models.PositiveIntegerField(default=1)
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("sensitive-word dictionary")
+        verbose_name_plural = _("sensitive-word dictionaries")
+
+    def __str__(self) -> str:
+        return f"{self.company_id} v{self.version}"

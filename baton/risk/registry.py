@@ -19,7 +19,18 @@ logger = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "baton.risk_rules"
 
-BUILT_IN: list[str] = []  # dotted paths of Baton's rule classes, filled as rules are added
+BUILT_IN: list[str] = [  # dotted paths of Baton's rule classes, filled as rules are added
+    "baton.risk.rules.engagement.ContactFrequencyDrop",
+    "baton.risk.rules.churn.OrdersFalling",
+    "baton.risk.rules.churn.ComplaintsInARow",
+    "baton.risk.rules.concentration.RevenueConcentration",
+    "baton.risk.rules.churn.KeyContactChurn",
+    "baton.risk.rules.churn.HealthScoreDrop",
+    "baton.risk.rules.departure.HighImpactDeparture",
+    "baton.risk.rules.security.ExfiltrationSignals",
+    "baton.risk.rules.security.RepeatedOutOfScopeAccess",
+    "baton.risk.rules.compliance.SensitivePhrases",
+]
 
 _rules: dict[str, Rule] = {}
 

@@ -64,6 +64,8 @@ from baton.customers.services import (
     task_create,
 )
 from baton.customers.views import document_response
+from baton.risk.models import AccessKind
+from baton.risk.services_access import access_count
 
 
 def _valid(
@@ -181,6 +183,11 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Custome
         customer = customer_create(actor=request.user, company=_company_of(request.user), **data)
         return Response(self.get_serializer(customer).data, status=status.HTTP_201_CREATED)
 
+    def retrieve(self, request: Request, pk: str) -> Response:
+        customer = self.get_object()
+        access_count(user=request.user, kind=AccessKind.CUSTOMER_VIEW, company_id=customer.company_id)  # R8
+        return Response(self.get_serializer(customer).data)
+
     @extend_schema(request=s.CustomerUpdateSerializer, responses=s.CustomerSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         customer = self.get_object()
@@ -194,6 +201,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Custome
         """The 360° profile: contacts (masked), collaborators, ownership history, orders with
         the monthly trend, contracts, receivables, complaints, timeline, facts and open tasks."""
         customer = self.get_object()
+        access_count(user=request.user, kind=AccessKind.CUSTOMER_VIEW, company_id=customer.company_id)  # R8
         return Response(s.CustomerProfileSerializer(customer_profile(customer=customer)).data)
 
     @extend_schema(request=None, responses=s.CustomerSerializer)

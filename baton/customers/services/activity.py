@@ -23,6 +23,7 @@ from baton.customers.models import (
     InteractionAttachment,
     InteractionChannel,
 )
+from baton.risk.services import risk_event
 
 
 def interaction_record(
@@ -83,6 +84,15 @@ def interaction_record(
                 changes={"customer": customer.pk, "channel": channel, "source_ref": source_ref},
             )
             transaction.on_commit(lambda: _extract_later(interaction.pk))
+            # Early warning (R10, sensitive phrases) after commit; robust: the interaction stands.
+            transaction.on_commit(
+                lambda: risk_event(
+                    event="interaction_recorded",
+                    company_id=customer.company_id,
+                    payload={"interaction": interaction.pk},
+                ),
+                robust=True,
+            )
     except IntegrityError:
         # A concurrent import of the same record won the race: that one stands.
         winner = Interaction.objects.get(channel=channel, source_ref=source_ref)

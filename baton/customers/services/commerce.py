@@ -26,6 +26,9 @@ from baton.customers.models import (
     ReceivableStatus,
 )
 from baton.customers.services.handover import handover_guard, handover_stand_in
+from baton.risk.models import AccessKind
+from baton.risk.services import risk_event
+from baton.risk.services_access import access_count
 
 FEN = Decimal("0.01")
 
@@ -135,6 +138,12 @@ def complaint_record(
             action="customers.complaint_recorded",
             target=complaint,
             changes={"customer": customer.pk, "category": category, "severity": severity},
+        )
+        # Early warning (R3) after commit; robust: a failing rule is logged, the complaint stands.
+        payload = {"customer_id": customer.pk, "complaint_id": complaint.pk}
+        transaction.on_commit(
+            lambda: risk_event(event="complaint_recorded", company_id=customer.company_id, payload=payload),
+            robust=True,
         )
     return complaint
 
@@ -286,3 +295,4 @@ def document_download_record(*, actor: Any, obj: Contract | InteractionAttachmen
         }
     with transaction.atomic():
         audit_record(actor=actor, action="customers.document_downloaded", target=obj, changes=changes)
+        access_count(user=actor, kind=AccessKind.DOCUMENT_DOWNLOAD)  # R8

@@ -28,6 +28,9 @@ from baton.customers.models import (
 )
 from baton.customers.services.handover import handover_guard
 from baton.customers.services.identity import normalize_name, normalize_phone, validate_credit_code
+from baton.risk.models import AccessKind
+from baton.risk.services import risk_event
+from baton.risk.services_access import access_count
 
 CUSTOMER_FIELDS = (
     "name",
@@ -325,6 +328,12 @@ def contact_add(
                 "is_primary": is_primary,
             },
         )
+        # Early warning (R6) after commit; robust: a failing rule is logged, the contact stands.
+        payload = {"customer_id": customer.pk, "contact_id": contact.pk, "is_primary": is_primary}
+        transaction.on_commit(
+            lambda: risk_event(event="contact_added", company_id=customer.company_id, payload=payload),
+            robust=True,
+        )
     return contact
 
 
@@ -343,6 +352,16 @@ def contact_remove(*, actor: Any, contact: Contact, reason: str = "") -> Contact
             target=contact,
             changes={"customer": contact.customer_id, "was_primary": contact.is_primary, "reason": reason},
         )
+        company_id = contact.customer.company_id
+        payload = {
+            "customer_id": contact.customer_id,
+            "contact_id": contact.pk,
+            "was_primary": contact.is_primary,
+        }
+        transaction.on_commit(
+            lambda: risk_event(event="contact_removed", company_id=company_id, payload=payload),
+            robust=True,
+        )
     return contact
 
 
@@ -359,4 +378,5 @@ def contact_reveal(*, actor: Any, contact: Contact) -> dict[str, str]:
             target=contact,
             changes={"customer": contact.customer_id, "fields": ["phone"]},
         )
+        access_count(user=actor, kind=AccessKind.FIELD_REVEAL)  # R8
     return {"phone": phone}

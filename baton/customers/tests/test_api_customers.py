@@ -31,7 +31,7 @@ NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
 
 # Session, user, grants, team ids, count, page and the session renewal: none grows with the rows.
 LIST_QUERIES = 9
-PROFILE_QUERIES = 19  # the same, plus one query per part of the profile
+PROFILE_QUERIES = 20  # the same, plus one query per part of the profile, plus R8's access count
 
 
 def url(crm, key, suffix=""):

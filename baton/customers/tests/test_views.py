@@ -784,7 +784,7 @@ def _richer_history(crm, key="c1", n=15):
         )
 
 
-PROFILE_QUERIES = 27  # + the unread-notification count in the header
+PROFILE_QUERIES = 28  # + the unread-notification count in the header, + R8's access count
 
 
 def test_profile_query_count_does_not_grow_with_history(crm, django_assert_max_num_queries):

@@ -80,6 +80,8 @@ from baton.customers.views.common import (
     wants_partial,
 )
 from baton.org.models import TeamRole
+from baton.risk.models import AccessKind
+from baton.risk.services_access import access_count
 
 # --- Creating a customer ------------------------------------------------------------------------
 
@@ -191,6 +193,7 @@ class CustomerDetailView(ScopedObjectMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         user, customer = self.request.user, self.object
+        access_count(user=user, kind=AccessKind.CUSTOMER_VIEW, company_id=customer.company_id)  # R8
         profile = customer_profile(customer=customer)
         ctx.update(profile)
         ctx["chart"] = volume_chart(profile["monthly_volume"])

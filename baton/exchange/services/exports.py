@@ -39,6 +39,8 @@ from baton.customers.selectors import customers_visible_to
 from baton.exchange.models import ExportFormat, ExportRequest, ExportStatus
 from baton.exchange.parsers.columns import CHINESE
 from baton.org.models import EmployeeStatus
+from baton.risk.models import AccessKind
+from baton.risk.services_access import access_count
 
 # Exports of more customers than this wait for approval (customer.approve in scope).
 EXPORT_APPROVAL_THRESHOLD = 200
@@ -431,4 +433,8 @@ def _generate(*, actor: Any, export: ExportRequest) -> None:
             )
             for contact in sheets.revealed
         ]
+    )
+    # R8 counts the rows taken out, once per file (a second download of it adds nothing new).
+    access_count(
+        user=actor, kind=AccessKind.EXPORT_ROWS, amount=len(sheets.customers), company_id=export.company_id
     )

@@ -216,14 +216,16 @@ def _create(
         from baton.accounts.services import user_freeze
 
         user_freeze(actor=actor, user=employee.user, reason="offboarding full freeze")
-    _announce(case=case, impact=impact, line=policy.revenue_share_alert)
+    _announce(case=case, impact=impact)
     return case
 
 
-def _announce(*, case: OffboardingCase, impact: Any, line: Any) -> None:
-    """Tell the team lead, department head and HR; alert management above the revenue line."""
-    from baton.alerts.services import alert_raise
+def _announce(*, case: OffboardingCase, impact: Any) -> None:
+    """Tell the team lead, department head and HR; alert management above the revenue line
+    (risk rule R5, with the company's R5 setting: ``baton.risk.rules.departure``)."""
     from baton.notifications.services import notify
+    from baton.risk.rules.departure import departure_alert_for
+    from baton.risk.services import risk_event
 
     employee = case.employee
     people = [user_of(team_lead_of(employee)), user_of(department_head_of(employee))]
@@ -239,23 +241,11 @@ def _announce(*, case: OffboardingCase, impact: Any, line: Any) -> None:
         % {"name": employee.name, "day": case.last_working_day.isoformat()},
         link=f"/offboarding/cases/{case.pk}/",
     )
-    # Compared unrounded: a holder of exactly the line's share alerts, one fen below does not.
-    if not impact.company_revenue_12m or impact.revenue_12m < line * impact.company_revenue_12m:
-        return
-    details = {**impact.as_json(), "case": case.pk, "employee": employee.employee_no}
-    alert_raise(
-        rule="R5",
-        category="departure",
-        company=case.company,
-        team=employee.team,
-        owner=employee,
-        subject_type="org.employee",
-        subject_id=str(employee.pk),
-        severity="high",
-        title=_("Departure of %(name)s puts %(share)s%% of company revenue at risk")
-        % {"name": employee.name, "share": f"{impact.share * 100:.1f}"},
-        details=details,
+    risk_event(
+        event="resignation", company_id=case.company_id, payload={"case": case.pk, "employee": employee.pk}
     )
+    if departure_alert_for(case_id=case.pk, employee_id=employee.pk) is None:
+        return
     notify(
         recipients=users_with_role(company_id=case.company_id, role="management"),
         kind="offboarding.high_impact_departure",

@@ -6,7 +6,6 @@ from now on and never a case already under way.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -39,7 +38,7 @@ POLICY_RANGES: dict[str, tuple[int, int]] = {
     "reminder_period_hours": (1, 720),
     "escalate_after_hours": (1, 2160),
 }
-POLICY_FIELDS = (*POLICY_RANGES, "full_freeze", "revenue_share_alert")
+POLICY_FIELDS = (*POLICY_RANGES, "full_freeze")
 
 
 def _require_editor(actor: Any, *, company_id: int) -> None:
@@ -219,17 +218,6 @@ def template_update(*, actor: Any, template: ChecklistTemplate, **changes: Any) 
     return template
 
 
-def _share(value: Any, errors: dict[str, list[Any]]) -> Decimal:
-    try:
-        share = Decimal(str(value)).quantize(Decimal("0.0001"))
-    except (InvalidOperation, ValueError):
-        errors["revenue_share_alert"] = [_("Enter a number.")]
-        return Decimal("0")
-    if not Decimal("0") < share <= Decimal("1"):
-        errors["revenue_share_alert"] = [_("Enter a share above 0 and at most 1 (e.g. 0.1 for 10%).")]
-    return share
-
-
 def offboarding_policy_update(*, actor: Any, company_id: int, **changes: Any) -> OffboardingPolicy:
     """Change the company's offboarding rules; open cases keep the notice they were opened with."""
     unknown = set(changes) - set(POLICY_FIELDS)
@@ -245,7 +233,6 @@ def offboarding_policy_update(*, actor: Any, company_id: int, **changes: Any) ->
             field: _whole(values[field], low, high, field, errors)
             for field, (low, high) in POLICY_RANGES.items()
         }
-        clean["revenue_share_alert"] = _share(values["revenue_share_alert"], errors)
         clean["full_freeze"] = bool(values["full_freeze"])
         if not errors and clean["probation_notice_days"] > clean["notice_days"]:
             errors["probation_notice_days"] = [_("The notice in probation cannot be longer than the notice.")]

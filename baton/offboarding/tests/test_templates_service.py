@@ -3,8 +3,6 @@ never reaching into cases already opened."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from baton.audit.models import AuditEvent
@@ -120,11 +118,9 @@ def test_a_party_named_twice_or_unknown_is_refused(org, sales_template):
         assert "approval_order" in refused.value.fields
 
 
-def test_hr_changes_the_notice_and_the_revenue_line(org):
-    policy = offboarding_policy_update(
-        actor=org.users["H0001"], company_id=org.company.pk, notice_days=45, revenue_share_alert="0.15"
-    )
-    assert policy.notice_days == 45 and policy.revenue_share_alert == Decimal("0.1500")
+def test_hr_changes_the_notice(org):
+    policy = offboarding_policy_update(actor=org.users["H0001"], company_id=org.company.pk, notice_days=45)
+    assert policy.notice_days == 45
     event = AuditEvent.objects.get(action="offboarding.policy_changed")
     assert event.changes["notice_days"] == {"before": 30, "after": 45}
 
@@ -135,10 +131,9 @@ def test_settings_out_of_range_are_refused_and_nothing_changes(org):
             actor=org.users["H0001"],
             company_id=org.company.pk,
             notice_days=10,
-            probation_notice_days=20,
-            revenue_share_alert="1.5",
+            revisit_top_n=500,
         )
-    assert set(refused.value.fields) == {"revenue_share_alert"}
+    assert set(refused.value.fields) == {"revisit_top_n"}
     with pytest.raises(InvalidInput) as longer:
         offboarding_policy_update(
             actor=org.users["H0001"], company_id=org.company.pk, notice_days=10, probation_notice_days=20

@@ -108,7 +108,6 @@ def settings_form(**changes):
     return {
         "notice_days": "30",
         "probation_notice_days": "3",
-        "revenue_share_alert": "0.1",
         "revisit_top_n": "5",
         "revisit_due_days": "14",
         "reminder_period_hours": "24",
