@@ -11,7 +11,13 @@ TARGET_STATUSES = (AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED, AlertStatus.D
 
 
 class AlertTransitionForm(forms.Form):
+    """Acknowledge, resolve or dismiss; the service insists on a note to resolve or dismiss."""
+
     status = forms.ChoiceField(label=_("New status"), choices=[(s.value, s.label) for s in TARGET_STATUSES])
     note = forms.CharField(
-        label=_("Note"), max_length=2000, required=False, help_text=_("Needed when resolving or dismissing.")
+        label=_("Note"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when resolving or dismissing."),
     )

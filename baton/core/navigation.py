@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from baton.alerts.views import ALERT_VIEW
 from baton.core.policy import AUTHENTICATED, Policy, requires
 from baton.customers.views import TEAM_WIDE_VIEW
 
@@ -21,7 +22,10 @@ MENU: list[tuple[Any, str, Policy]] = [
     (_("Receivables"), "customers:receivable_list", requires("order", "view")),
     (_("Audit log"), "audit:event_list", requires("audit", "view")),
     (_("Roles"), "authz:role_list", requires("role", "view")),
-    (_("Security alerts"), "alerts:alert_list", requires("security_alert", "view")),
+    # Security and risk alerts in one place, for holders of either grant.
+    (_("Alert centre"), "alerts:alert_list", ALERT_VIEW),
+    (_("Rule settings"), "risk:rule_list", requires("risk_rule", "change")),
+    (_("Customer concentration"), "risk:report_concentration", requires("risk_report", "view")),
     (_("Offboarding"), "offboarding:board", requires("offboarding_case", "view")),
     (_("Sign-off inbox"), "offboarding:inbox", requires("offboarding_case", "approve")),
     (_("Revisits"), "offboarding:revisits", requires("revisit", "view")),

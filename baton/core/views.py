@@ -121,13 +121,17 @@ class DashboardView(BatonTemplateView):
     template_name = "core/dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from baton.alerts.selectors import alerts_open_count
-        from baton.authz.selectors import roles_of, user_can
+        from baton.alerts.selectors import alerts_most_urgent_for, alerts_open_count, alerts_visible_to
+        from baton.alerts.views import ALERT_VIEW
+        from baton.authz.selectors import roles_of
 
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["roles"] = list(roles_of(user=user))
         ctx["employee"] = getattr(user, "employee", None)
-        if user_can(user=user, resource="security_alert", action="view"):
+        if ALERT_VIEW.allows(user):
+            # Two queries: the count, and the five most urgent (team / management first).
             ctx["open_alert_count"] = alerts_open_count(user=user)
+            visible = alerts_visible_to(user=user).select_related("team", "owner")
+            ctx["urgent_alerts"] = list(alerts_most_urgent_for(user=user, queryset=visible)[:5])
         return ctx
