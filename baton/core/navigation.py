@@ -25,6 +25,7 @@ MENU: list[tuple[Any, str, Policy]] = [
     # Security and risk alerts in one place, for holders of either grant.
     (_("Alert centre"), "alerts:alert_list", ALERT_VIEW),
     (_("Rule settings"), "risk:rule_list", requires("risk_rule", "change")),
+    (_("Sensitive-word dictionary"), "risk:phrase_list", requires("risk_rule", "change")),
     (_("Customer concentration"), "risk:report_concentration", requires("risk_report", "view")),
     (_("Offboarding"), "offboarding:board", requires("offboarding_case", "view")),
     (_("Sign-off inbox"), "offboarding:inbox", requires("offboarding_case", "approve")),

@@ -33,3 +33,12 @@ urlpatterns += [
         name="report_departure_export",
     ),
 ]
+
+# The sensitive-word dictionary (baton/risk/views_phrases.py).
+from baton.risk import views_phrases  # noqa: E402
+
+urlpatterns += [
+    path("phrases/", views_phrases.PhraseListView.as_view(), name="phrase_list"),
+    path("phrases/<int:pk>/", views_phrases.PhraseEditView.as_view(), name="phrase_edit"),
+    path("phrases/<int:pk>/delete/", views_phrases.PhraseDeleteView.as_view(), name="phrase_delete"),
+]

@@ -28,3 +28,21 @@ urlpatterns += [
         name="employee-departure-impact-export",
     ),
 ]
+
+# The sensitive-word dictionary (baton/risk/api/phrases.py).
+from baton.risk.api import phrases  # noqa: E402
+
+urlpatterns += [
+    path(
+        "risk-phrases/",
+        phrases.SensitivePhraseViewSet.as_view({"get": "list", "post": "create"}),
+        name="risk-phrase-list",
+    ),
+    path(
+        "risk-phrases/<int:pk>/",
+        phrases.SensitivePhraseViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="risk-phrase-detail",
+    ),
+]
