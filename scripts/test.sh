@@ -21,11 +21,11 @@ run "ruff format --check" .venv/bin/ruff format --check .
 run "mypy" .venv/bin/mypy baton
 run "manage.py check" $PY manage.py check --fail-level WARNING
 run "makemigrations --check" $PY manage.py makemigrations --check --dry-run
-run "pytest (SQLite)" .venv/bin/pytest -q -n 2 -m "not browser and not postgres_only" baton
+run "pytest (SQLite)" .venv/bin/pytest -q -n 2 --dist loadscope -m "not browser and not postgres_only" baton
 
 step "pytest (PostgreSQL)"
 if $PY -c "import psycopg,sys; psycopg.connect('host=127.0.0.1 port=5432 user=postgres dbname=postgres', connect_timeout=3).close()" 2>/dev/null; then
-  DATABASE_URL="$PG_URL" .venv/bin/pytest -q -n 2 -m "not browser" baton || failed+=("pytest (PostgreSQL)")
+  DATABASE_URL="$PG_URL" .venv/bin/pytest -q -n 2 --dist loadscope -m "not browser" baton || failed+=("pytest (PostgreSQL)")
 elif [ -n "$REQUIRE_PG" ]; then
   echo "PostgreSQL is not reachable at 127.0.0.1:5432 but is required here."; failed+=("pytest (PostgreSQL)")
 else

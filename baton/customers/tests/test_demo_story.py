@@ -245,3 +245,80 @@ def test_duplicate_check_sees_the_bulk_customers(demo):
             industry=existing.industry,
             tier=existing.tier,
         )
+
+
+# --- The early warning on the same seeded demo (one seeding for the whole story) -----------------
+# S1101 stops logging his work (R1), his big accounts order less month after month (R2), he holds
+# about 15% of the revenue (R4); his WeChat message 以后直接加我私人微信联系 is caught (R10). These
+# run last: they add alerts and health snapshots, which the checks above do not count.
+
+
+def test_the_demo_story_fires_r1_r2_and_r4_for_s1101(demo):
+    from baton.alerts.models import Alert
+    from baton.risk.models import HealthSnapshot
+    from baton.risk.services import risk_scan
+
+    risk_scan(now=demo.now, codes=["R1", "R2", "R4", "R7"])
+    s1101 = demo.s1101
+    alerts = Alert.objects.filter(company=demo.company)
+
+    # R1: about five interactions a week, then one in the last seven days.
+    r1 = alerts.get(rule="R1", subject_type="org.employee", subject_id=str(s1101.pk))
+    assert r1.details["last_week"] <= 1
+    assert Decimal(r1.details["baseline_per_week"]) >= 4
+    assert r1.owner_id == s1101.pk and r1.team_id == s1101.team_id
+
+    # R2: several of his large accounts order less in each of the last three complete months.
+    his = set(Customer.objects.filter(owner=s1101, tier=Tier.LARGE).values_list("pk", flat=True))
+    r2 = alerts.filter(rule="R2")
+    flagged = {int(a.subject_id) for a in r2}
+    assert len(flagged & his) >= 2
+    for alert in r2.filter(subject_id__in=[str(pk) for pk in his]):
+        assert alert.owner_id == s1101.pk and alert.details["months"][-1]["orders"] < 10
+
+    # R4: S1101 holds about 15% of the company's revenue of the last 12 months.
+    r4 = alerts.get(rule="R4", subject_type="org.employee", subject_id=str(s1101.pk))
+    assert Decimal("0.14") <= Decimal(r4.details["share"]) <= Decimal("0.16")
+    assert r4.severity == "high"
+
+    # R7 keeps a health score for every customer (nothing to compare with on the first day).
+    customers = Customer.objects.filter(company=demo.company)
+    assert HealthSnapshot.objects.filter(customer__company=demo.company).count() == customers.count()
+    assert not alerts.filter(rule="R7").exists()
+
+
+def test_the_planted_private_wechat_message_is_the_one_r10_alert(demo):
+    from baton.alerts.models import Alert
+    from baton.customers.demo import PRIVATE_WECHAT
+    from baton.notifications.models import Notification
+    from baton.risk.models import SensitivePhrase
+    from baton.risk.phrases import DEFAULT_PHRASES
+    from baton.risk.services import risk_event, risk_scan
+
+    company = demo.company
+    # The seeder installed the dictionary and caught R10 up on the bulk-seeded history.
+    assert SensitivePhrase.objects.filter(company=company).count() == len(DEFAULT_PHRASES)
+    planted = Interaction.objects.get(customer__company=company, content__contains=PRIVATE_WECHAT)
+    assert planted.employee_id == demo.s1101.pk
+    alert = Alert.objects.get(rule="R10", company=company)
+    assert alert.subject_id == str(planted.pk)
+    assert alert.details["phrase"] == "加我私人微信" and alert.details["category"] == "private_channel"
+    assert "以后直接【加我私人微信】联系" in alert.details["snippet"]
+    assert alert.team_id == demo.s1101.team_id and alert.owner_id is None
+    lead = demo.s1101.team.lead
+    told = Notification.objects.filter(key=f"alert:{alert.pk}").values_list("recipient_id", flat=True)
+    assert list(told) == [lead.user_id]
+
+    # Scanning the whole year finds nothing else: no false hits on the demo's own texts and
+    # customer names (competitors are matched by full trading name).
+    everything = list(
+        Interaction.objects.filter(customer__company=company).order_by("pk").values_list("pk", flat=True)
+    )
+    for i in range(0, len(everything), 2000):
+        risk_event(
+            event="interaction_recorded",
+            company_id=company.pk,
+            payload={"interactions": everything[i : i + 2000]},
+        )
+    assert risk_scan(now=demo.now, codes=["R10"]) == {"R10": 0}
+    assert Alert.objects.filter(rule="R10").count() == 1

@@ -52,3 +52,20 @@ def page(browser, live_server):
     page.base_url = live_server.url
     yield page
     context.close()
+
+
+@pytest.fixture
+def person(browser, live_server):
+    """``person("H0001")``: a demo person signed in, in a browser context of their own."""
+    from baton.e2e.tests.demo_people import new_page, sign_in
+
+    pages = []
+
+    def open_as(employee_no):
+        page = new_page(browser, live_server.url)
+        pages.append(page)
+        return sign_in(page, employee_no)
+
+    yield open_as
+    for page in pages:
+        page.context.close()

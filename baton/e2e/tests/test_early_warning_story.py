@@ -19,7 +19,6 @@ import os
 import re
 from decimal import Decimal
 
-import pyotp
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
@@ -28,16 +27,19 @@ from baton.alerts.models import OPEN_STATUSES, Alert, AlertStatus
 from baton.alerts.selectors import alerts_visible_to
 from baton.audit.models import AuditEvent
 from baton.core import clock
-from baton.demo.registry import demo_password, demo_totp_secret
+from baton.e2e.tests.demo_people import SHOTS, sign_in
+from baton.e2e.tests.demo_people import shot as _shot
 from baton.org.models import Employee
 from baton.risk import registry
 from baton.risk.reports import quarter_of
 
+
+def shot(page, name):
+    _shot(page, "early-warning-" + name)
+
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = os.environ.get("BATON_SCREENSHOTS", "test-results")
-SEED = 2026
-MFA_ROLES = {"S1000", "H0001", "F0001", "M0001"}
 TEAM = "华南区工业客户团队"
 NOTE = "已与张伟当面沟通，客户由我本周逐一回访核实。"
 
@@ -48,51 +50,6 @@ HISTORY_ACKNOWLEDGED = "状态已变更为“已确认”"
 
 
 # --- people and pages -------------------------------------------------------------------------
-
-
-def shot(page, name):
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=os.path.join(SHOTS, f"early-warning-{name}.png"), full_page=True)
-
-
-def new_page(browser, base_url):
-    context = browser.new_context(
-        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base_url = base_url
-    return page
-
-
-def sign_in(page, employee_no):
-    """Password, then (for MFA roles) a fresh TOTP code; each person signs in once per story."""
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("input[name=employee_no]", employee_no)
-    page.fill("input[name=password]", demo_password(SEED, employee_no))
-    page.click("main form button[type=submit]")
-    if employee_no in MFA_ROLES:
-        page.wait_for_url(re.compile(r"/accounts/login/mfa/"))
-        page.fill("input[name=code]", pyotp.TOTP(demo_totp_secret(SEED, employee_no)).now())
-        page.click("main form button[type=submit]")
-    page.wait_for_url(page.base_url + "/")
-    assert employee_no in page.content()  # name/工号 in the header
-    return page
-
-
-@pytest.fixture
-def person(browser, live_server):
-    """``person("M0001")``: a signed-in page in a browser of that person's own."""
-    pages = []
-
-    def open_as(employee_no):
-        page = new_page(browser, live_server.url)
-        pages.append(page)
-        return sign_in(page, employee_no)
-
-    yield open_as
-    for page in pages:
-        page.context.close()
 
 
 def percent_in(text):

@@ -15,22 +15,24 @@ import os
 import re
 import tempfile
 
-import pyotp
 import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
 from baton.core import clock
 from baton.customers.models import Customer, Order
-from baton.demo.registry import demo_password, demo_totp_secret
+from baton.e2e.tests.demo_people import SHOTS, sign_in, submit_login
+from baton.e2e.tests.demo_people import shot as _shot
 from baton.offboarding.models import CaseStatus, OffboardingCase, Revisit, TransferLine
 from baton.org.models import Employee, EmployeeStatus
 
+
+def shot(page, name):
+    _shot(page, "offboarding-" + name)
+
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = os.environ.get("BATON_SCREENSHOTS", "test-results")
-SEED = 2026
-MFA_ROLES = {"S1000", "H0001", "F0001", "M0001"}
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # The sales checklist (baton/offboarding/templates_data.py): titles are the company's own words.
@@ -52,55 +54,6 @@ LOGIN_REFUSED = "该账号无法登录，请联系人事部门。"
 
 
 # --- people and pages -------------------------------------------------------------------------
-
-
-def shot(page, name):
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=os.path.join(SHOTS, f"offboarding-{name}.png"), full_page=True)
-
-
-def new_page(browser, base_url):
-    context = browser.new_context(
-        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base_url = base_url
-    return page
-
-
-def submit_login(page, employee_no):
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("input[name=employee_no]", employee_no)
-    page.fill("input[name=password]", demo_password(SEED, employee_no))
-    page.click("main form button[type=submit]")
-
-
-def sign_in(page, employee_no):
-    """Password, then (for MFA roles) a fresh TOTP code; each person signs in once per story."""
-    submit_login(page, employee_no)
-    if employee_no in MFA_ROLES:
-        page.wait_for_url(re.compile(r"/accounts/login/mfa/"))
-        page.fill("input[name=code]", pyotp.TOTP(demo_totp_secret(SEED, employee_no)).now())
-        page.click("main form button[type=submit]")
-    page.wait_for_url(page.base_url + "/")
-    assert employee_no in page.content()  # name/工号 in the header
-    return page
-
-
-@pytest.fixture
-def person(browser, live_server):
-    """``person("H0001")``: a signed-in page in a browser of that person's own."""
-    pages = []
-
-    def open_as(employee_no):
-        page = new_page(browser, live_server.url)
-        pages.append(page)
-        return sign_in(page, employee_no)
-
-    yield open_as
-    for page in pages:
-        page.context.close()
 
 
 @pytest.fixture

@@ -6,42 +6,12 @@ import pytest
 
 from baton.audit.models import AuditEvent
 from baton.core.testing import MatrixCase, assert_matrix
-from baton.risk import registry
 from baton.risk.models import RuleSetting
-from baton.risk.rules.base import Param, Rule
 from baton.risk.services import rule_config
 
 pytestmark = pytest.mark.django_db
 
 URL = "/risk/rules/"
-
-
-class QuietAccounts(Rule):
-    """A rule for the tests, with a threshold of each kind."""
-
-    code = "T1"
-    title = "Quiet accounts"
-    description = "Customers nobody called for a while."
-    category = "churn"
-    params = (
-        Param("days", "Days without a call", "int", 30, minimum=7, maximum=90),
-        Param(
-            "share",
-            "Share of revenue",
-            "decimal",
-            Decimal("0.30"),
-            minimum=Decimal("0"),
-            maximum=Decimal("1"),
-        ),
-        Param("key_only", "Key accounts only", "bool", False),
-    )
-
-
-@pytest.fixture
-def rule():
-    registry.register(QuietAccounts)
-    yield registry.get("T1")
-    registry._rules.pop("T1", None)
 
 
 @pytest.fixture
