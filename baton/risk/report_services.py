@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from baton.authz.services import access_denied_record
 from baton.core import clock
 from baton.core.errors import Forbidden, InvalidInput, NotFound
 from baton.exchange.services.exports import Watermark
+from baton.exchange.workbooks import watermarked_xlsx
 from baton.org.models import Company, Employee, EmployeeStatus
 from baton.risk.models import ReportSnapshot
 from baton.risk.reports import (
@@ -360,59 +360,15 @@ def _departure_tables(what_if: DepartureWhatIf) -> tuple[list[list[Any]], list[_
     return summary, tables
 
 
-def _safe(value: Any) -> Any:
-    """Cells a spreadsheet would run as a formula are written as text (as in the customer export)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _xlsx(title: str, summary: list[list[Any]], tables: list[_Table], mark: ReportWatermark) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.packaging.custom import StringProperty
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    first = workbook.active
-    assert first is not None
-    workbook.remove(first)
-    banner = mark.line.replace("&", "&&")
-    sheets: list[_Table] = [_Table("概览", ("项目", "数值"), summary), *tables]
-    for table in sheets:
-        sheet = workbook.create_sheet(table.title)
-        sheet.append([mark.line])
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(table.headers), 2))
-        sheet["A1"].font = Font(bold=True, color="C00000")
-        sheet.append(list(table.headers))
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([_safe(v) for v in row])
-        sheet.freeze_panes = "A3"
-        sheet.print_title_rows = "1:2"
-        sheet.oddHeader.center.text = banner
-        sheet.oddFooter.center.text = banner
-        sheet.oddFooter.right.text = "&P / &N"
-    props = workbook.properties
-    props.creator = mark.employee_no
-    props.lastModifiedBy = mark.employee_no
-    props.title = f"{title} {mark.number}"
-    props.subject = "客户资源报表 (customer-resource report)"
-    props.keywords = f"baton-report {mark.number} {mark.employee_no}"
-    props.description = mark.metadata
-    props.identifier = mark.number
-    props.category = "内部资料 confidential"
-    props.created = mark.moment.astimezone(dt.UTC).replace(tzinfo=None)
-    props.modified = props.created
-    for name, value in (
-        ("BatonExportNumber", mark.number),
-        ("BatonExporter", mark.employee_no),
-        ("BatonExportedAt", mark.local),
-    ):
-        workbook.custom_doc_props.append(StringProperty(name=name, value=value))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    sheets = [_Table("概览", ("项目", "数值"), summary), *tables]
+    return watermarked_xlsx(
+        mark=mark,
+        sheets=[(t.title, t.headers, t.rows) for t in sheets],
+        title=title,
+        subject="客户资源报表 (customer-resource report)",
+        keyword="baton-report",
+    )
 
 
 def _cell(value: Any) -> str:

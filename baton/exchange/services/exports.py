@@ -38,6 +38,7 @@ from baton.customers.models import Contact, Customer
 from baton.customers.selectors import customers_visible_to
 from baton.exchange.models import ExportFormat, ExportRequest, ExportStatus
 from baton.exchange.parsers.columns import CHINESE
+from baton.exchange.workbooks import safe_cell, watermarked_xlsx
 from baton.org.models import EmployeeStatus
 from baton.risk.models import AccessKind
 from baton.risk.services_access import access_count
@@ -216,13 +217,6 @@ class Watermark:
         )
 
 
-def _safe(value: Any) -> Any:
-    """Cells that a spreadsheet would run as a formula are written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _when(value: Any) -> str:
     if value is None:
         return ""
@@ -304,53 +298,13 @@ def _sheets(*, actor: Any, export: ExportRequest) -> _Sheets:
 
 
 def _xlsx(sheets: _Sheets, mark: Watermark) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.packaging.custom import StringProperty
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    first = workbook.active
-    assert first is not None
-    workbook.remove(first)
-    footer = mark.line.replace("&", "&&")
-    for title, headers, rows in (
-        ("客户", CUSTOMER_HEADERS, sheets.customers),
-        ("联系人", CONTACT_HEADERS, sheets.contacts),
-    ):
-        sheet = workbook.create_sheet(title)
-        sheet.append([mark.line])
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-        sheet["A1"].font = Font(bold=True, color="C00000")
-        sheet.append(list(headers))
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([_safe(v) for v in row])
-        sheet.freeze_panes = "A3"
-        sheet.print_title_rows = "1:2"
-        sheet.oddHeader.center.text = footer
-        sheet.oddFooter.center.text = footer
-        sheet.oddFooter.right.text = "&P / &N"
-    props = workbook.properties
-    props.creator = mark.employee_no
-    props.lastModifiedBy = mark.employee_no
-    props.title = f"Baton 客户导出 {mark.number}"
-    props.subject = "客户数据导出 (customer export)"
-    props.keywords = f"baton-export {mark.number} {mark.employee_no}"
-    props.description = mark.metadata
-    props.identifier = mark.number
-    props.category = "内部资料 confidential"
-    props.created = mark.moment.astimezone(dt.UTC).replace(tzinfo=None)
-    props.modified = props.created
-    for name, value in (
-        ("BatonExportNumber", mark.number),
-        ("BatonExporter", mark.employee_no),
-        ("BatonExportedAt", mark.local),
-    ):
-        workbook.custom_doc_props.append(StringProperty(name=name, value=value))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return watermarked_xlsx(
+        mark=mark,
+        sheets=[("客户", CUSTOMER_HEADERS, sheets.customers), ("联系人", CONTACT_HEADERS, sheets.contacts)],
+        title="Baton 客户导出",
+        subject="客户数据导出 (customer export)",
+        keyword="baton-export",
+    )
 
 
 def _csv(sheets: _Sheets, mark: Watermark) -> bytes:
@@ -359,7 +313,7 @@ def _csv(sheets: _Sheets, mark: Watermark) -> bytes:
     writer = csv.writer(out)
     writer.writerow(CUSTOMER_HEADERS)
     for row in sheets.customers:
-        writer.writerow([_safe(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue().encode("utf-8-sig")
 
 
