@@ -71,7 +71,6 @@ class RevenueConcentration(Rule):
             status=OrderStatus.CANCELLED
         )
         common = {"since": since.isoformat(), "company_revenue_12m": str(total)}
-        findings = []
         people = (
             orders.filter(customer__owner__isnull=False)
             .values("customer__owner_id")
@@ -84,74 +83,59 @@ class RevenueConcentration(Rule):
             )
             .order_by("customer__owner_id")
         )
-        for row in people:
-            revenue, share, percent = _figures(row, total)
-            if percent < params["employee_share"]:
-                continue
-            title = _(
-                "%(name)s (%(no)s): their %(customers)s customers bring %(percent)s%% of the company's "
-                "revenue of the last 12 months (%(revenue)s of %(total)s CNY)"
-            ) % {
-                "name": row["name"],
-                "no": row["no"],
-                "customers": row["customers"],
-                "percent": percent,
-                "revenue": revenue,
-                "total": total,
-            }
-            findings.append(
-                Finding(
-                    subject_type="org.employee",
-                    subject_id=str(row["customer__owner_id"]),
-                    title=title,
-                    details={
-                        **common,
-                        "revenue_12m": str(revenue),
-                        "share": str(share),
-                        "customers": row["customers"],
-                    },
-                    team_id=row["team_id"],
-                    owner_id=row["customer__owner_id"],
-                    notify=(MANAGEMENT,),
-                )
-            )
         teams = (
             orders.filter(customer__team__isnull=False)
             .values("customer__team_id")
             .annotate(
                 name=F("customer__team__name"),
+                team_id=F("customer__team_id"),
                 revenue=Sum("amount"),
                 customers=Count("customer_id", distinct=True),
             )
             .order_by("customer__team_id")
         )
-        for row in teams:
-            revenue, share, percent = _figures(row, total)
-            if percent < params["team_share"]:
-                continue
+        findings = []
+        for row in people:
             title = _(
-                "%(team)s: its %(customers)s customers bring %(percent)s%% of the company's revenue "
-                "of the last 12 months (%(revenue)s of %(total)s CNY)"
-            ) % {
-                "team": row["name"],
-                "customers": row["customers"],
-                "percent": percent,
-                "revenue": revenue,
-                "total": total,
-            }
-            findings.append(
-                Finding(
-                    subject_type="org.team",
-                    subject_id=str(row["customer__team_id"]),
-                    title=title,
-                    details={
-                        **common,
-                        "revenue_12m": str(revenue),
-                        "share": str(share),
-                        "customers": row["customers"],
-                    },
-                    team_id=row["customer__team_id"],
-                    notify=(MANAGEMENT,),
-                )
+                "%(name)s (%(no)s): their %(customers)s customers bring %(percent)s%% of the company's "
+                "revenue of the last 12 months (%(revenue)s of %(total)s CNY)"
             )
+            finding = _finding(row, total, params["employee_share"], title, common, "org.employee")
+            if finding is not None:
+                finding.owner_id = row["customer__owner_id"]
+                findings.append(finding)
+        for row in teams:
+            title = _(
+                "%(name)s: its %(customers)s customers bring %(percent)s%% of the company's revenue "
+                "of the last 12 months (%(revenue)s of %(total)s CNY)"
+            )
+            finding = _finding(row, total, params["team_share"], title, common, "org.team")
+            if finding is not None:
+                findings.append(finding)
         return findings
+
+
+def _finding(
+    row: dict[str, Any], total: Decimal, line: Decimal, title: str, common: dict[str, Any], subject: str
+) -> Finding | None:
+    """The finding for one employee's or team's revenue row, when it reaches ``line`` percent."""
+    revenue, share, percent = _figures(row, total)
+    if percent < line:
+        return None
+    subject_id = row["customer__owner_id"] if subject == "org.employee" else row["customer__team_id"]
+    return Finding(
+        subject_type=subject,
+        subject_id=str(subject_id),
+        title=title
+        % {
+            "name": row["name"],
+            "no": row.get("no", ""),
+            "customers": row["customers"],
+            "percent": percent,
+            "revenue": revenue,
+            "total": total,
+        },
+        details={**common, "revenue_12m": str(revenue), "share": str(share), "customers": row["customers"]},
+        team_id=row["team_id"],
+        notify=(MANAGEMENT,),
+    )
