@@ -55,10 +55,15 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row that says where the chain ends. Writers lock it, so the chain cannot fork."""
+    """The single row that says where the chain ends. Writers lock it, so the chain cannot fork.
+
+    ``prev_hash`` is the head's hash before the latest single-event append on PostgreSQL, which
+    moves the head and writes the event in one statement (see ``audit_record_many``).
+    """
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     class Meta:
         verbose_name = _("audit chain head")
