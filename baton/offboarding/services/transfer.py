@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -216,18 +217,20 @@ def plan_preview(*, case: OffboardingCase, plan: TransferPlan | None = None) -> 
         if plan is not None
         else TransferPlan.objects.filter(case=case).select_related("successor").first()
     )
-    rows: Any = selectors.leaver_customers(case=case)
+    rows: Any = selectors.leaver_customers(case=case).values_list(
+        "pk", "name", "is_key_account", "revenue_12m", "open_orders", "receivables_open", "contracts_in_force"
+    )
     lines = [
         Line(
-            customer_id=c.pk,
-            name=c.name,
-            is_key_account=c.is_key_account,
-            revenue_12m=Decimal(c.revenue_12m),
-            open_orders=int(c.open_orders),
-            receivables_open=Decimal(c.receivables_open),
-            contracts_in_force=int(c.contracts_in_force),
+            customer_id=pk,
+            name=name,
+            is_key_account=key,
+            revenue_12m=Decimal(revenue),
+            open_orders=int(orders),
+            receivables_open=Decimal(receivables),
+            contracts_in_force=int(contracts),
         )
-        for c in rows
+        for pk, name, key, revenue, orders, receivables, contracts in rows
     ]
     if plan is None:
         return lines
@@ -320,23 +323,11 @@ def plan_execute(*, actor: Any, case: OffboardingCase) -> tuple[TransferPlan, bo
         _require_hr_or_head(actor, case)
         now = clock.now()
         lines = plan_preview(case=case, plan=plan)
-        moved = _move_customers(actor=actor, case=case, lines=lines, now=now)
-        work = _move_open_work(case=case, lines=lines)
+        _write_lines(plan, lines)
+        moved = _move_customers(actor=actor, case=case, plan=plan, lines=lines, now=now)
+        work = _move_open_work(case=case, plan=plan, lines=lines)
         work["collaborations"] = _move_collaborations(case=case, plan=plan, now=now, actor=actor)
         work.update(_reassign_leftovers(case=case))
-        TransferLine.objects.bulk_create(
-            TransferLine(
-                plan=plan,
-                customer_id=line.customer_id,
-                destination=line.destination,
-                to_employee=line.to_employee,
-                to_pool_id=line.to_pool_id or 0,
-                revenue_12m=line.revenue_12m,
-                open_orders=line.open_orders,
-                receivables_open=line.receivables_open,
-            )
-            for line in lines
-        )
         revisits = revisits_schedule(case=case, lines=lines, now=now)
         plan.executed_at, plan.executed_by = now, actor if getattr(actor, "pk", None) else None
         plan.summary = {**moved, **work, "revisits": revisits}
@@ -354,20 +345,101 @@ def _groups(lines: list[Line]) -> dict[tuple[int | None, int], list[int]]:
     return groups
 
 
+def _write_lines(plan: TransferPlan, lines: list[Line]) -> None:
+    """The transfer lines, before anything moves: the moves below are driven by them in SQL, so
+    no statement carries thousands of customer ids. On PostgreSQL one INSERT of arrays."""
+    if connection.vendor != "postgresql":
+        TransferLine.objects.bulk_create(
+            (
+                TransferLine(
+                    plan=plan,
+                    customer_id=line.customer_id,
+                    destination=line.destination,
+                    to_employee=line.to_employee,
+                    to_pool_id=line.to_pool_id or 0,
+                    revenue_12m=line.revenue_12m,
+                    open_orders=line.open_orders,
+                    receivables_open=line.receivables_open,
+                )
+                for line in lines
+            ),
+            batch_size=2000,
+        )
+        return
+    columns = (
+        [x.customer_id for x in lines],
+        [str(x.destination) for x in lines],
+        [x.to_employee.pk if x.to_employee else None for x in lines],
+        [x.to_pool_id for x in lines],
+        [x.revenue_12m for x in lines],
+        [x.open_orders for x in lines],
+        [x.receivables_open for x in lines],
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {TransferLine._meta.db_table} (plan_id, customer_id, destination, to_employee_id, "  # noqa: S608 - table name from the model
+            "to_pool_id, revenue_12m, open_orders, receivables_open) SELECT %s, * FROM unnest("
+            "%s::bigint[], %s::varchar[], %s::bigint[], %s::bigint[], %s::numeric[], %s::int[], "
+            "%s::numeric[])",
+            [plan.pk, *columns],
+        )
+
+
+def _group_customers(plan: TransferPlan, employee_id: int | None, pool_id: int) -> Any:
+    """The customer ids of one destination, as a subquery on the transfer lines."""
+    return TransferLine.objects.filter(plan=plan, to_employee_id=employee_id, to_pool_id=pool_id).values(
+        "customer_id"
+    )
+
+
+# The ownership history of every moved customer in one INSERT … SELECT, written before the
+# move so each row keeps the pool the customer came from.
+_HISTORY_SQL = """
+INSERT INTO {history} (customer_id, kind, occurred_at, operator_id, from_owner_id, to_owner_id,
+                       from_team_id, to_team_id, from_pool_id, to_pool_id, collaborator_id, reason)
+SELECT tl.customer_id, CASE WHEN p.kind = %(public)s THEN %(released)s ELSE %(transferred)s END,
+       %(now)s, %(operator)s, %(leaver)s, tl.to_employee_id, %(leaver_team)s, p.team_id, c.pool_id,
+       tl.to_pool_id, NULL, %(reason)s
+  FROM {lines} tl
+  JOIN {customers} c ON c.id = tl.customer_id
+  JOIN {pools} p ON p.id = tl.to_pool_id
+ WHERE tl.plan_id = %(plan)s AND c.owner_id = %(leaver)s
+"""
+
+
 def _move_customers(
-    *, actor: Any, case: OffboardingCase, lines: list[Line], now: dt.datetime
+    *, actor: Any, case: OffboardingCase, plan: TransferPlan, lines: list[Line], now: dt.datetime
 ) -> dict[str, int]:
     pools = {p.pk: p for p in Pool.objects.filter(pk__in={x.to_pool_id for x in lines})}
-    before = dict(Customer.objects.filter(pk__in=[x.customer_id for x in lines]).values_list("pk", "pool_id"))
-    team_of = {pk: p.team_id for pk, p in pools.items()}
-    changes: list[OwnershipChange] = []
     counts: dict[str, int] = {"customers": 0, "to_employees": 0, "to_team_pool": 0, "to_public_pool": 0}
-    operator = actor if getattr(actor, "pk", None) else None
-    for (employee_id, pool_id), ids in _groups(lines).items():
-        updated = Customer.objects.filter(pk__in=ids, owner_id=case.employee_id).update(
+    sql = _HISTORY_SQL.format(
+        history=OwnershipChange._meta.db_table,
+        lines=TransferLine._meta.db_table,
+        customers=Customer._meta.db_table,
+        pools=Pool._meta.db_table,
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            sql,
+            {
+                "public": PoolKind.PUBLIC,
+                "released": OwnershipChangeKind.RELEASED,
+                "transferred": OwnershipChangeKind.TRANSFERRED,
+                "now": now,
+                "operator": actor.pk if getattr(actor, "pk", None) else None,
+                "leaver": case.employee_id,
+                "leaver_team": case.employee.team_id,
+                "reason": _("Offboarding transfer (case %(case)d)") % {"case": case.pk},
+                "plan": plan.pk,
+            },
+        )
+    for employee_id, pool_id in _groups(lines):
+        updated = Customer.objects.filter(
+            pk__in=_group_customers(plan, employee_id, pool_id), owner_id=case.employee_id
+        ).update(
             owner_id=employee_id,
             pool_id=pool_id,
-            team_id=team_of[pool_id],
+            team_id=pools[pool_id].team_id,
             owned_since=now if employee_id else None,
             return_warned_at=None,
         )
@@ -375,24 +447,6 @@ def _move_customers(
         public = pools[pool_id].kind == PoolKind.PUBLIC
         key = "to_employees" if employee_id else ("to_public_pool" if public else "to_team_pool")
         counts[key] += updated
-        kind = OwnershipChangeKind.RELEASED if public else OwnershipChangeKind.TRANSFERRED
-        changes.extend(
-            OwnershipChange(
-                customer_id=pk,
-                kind=kind,
-                occurred_at=now,
-                operator=operator,
-                from_owner_id=case.employee_id,
-                to_owner_id=employee_id,
-                from_team_id=case.employee.team_id,
-                to_team_id=team_of[pool_id],
-                from_pool_id=before.get(pk),
-                to_pool_id=pool_id,
-                reason=_("Offboarding transfer (case %(case)d)") % {"case": case.pk},
-            )
-            for pk in ids
-        )
-    OwnershipChange.objects.bulk_create(changes, batch_size=2000)
     return counts
 
 
@@ -407,10 +461,11 @@ def _work_owner(case: OffboardingCase, employee_id: int | None, pool_id: int) ->
     return lead.pk if lead is not None else None
 
 
-def _move_open_work(*, case: OffboardingCase, lines: list[Line]) -> dict[str, int]:
+def _move_open_work(*, case: OffboardingCase, plan: TransferPlan, lines: list[Line]) -> dict[str, int]:
     leaver = case.employee_id
     counts = {"tasks": 0, "orders": 0, "receivables": 0, "contracts": 0}
-    for (employee_id, pool_id), ids in _groups(lines).items():
+    for employee_id, pool_id in _groups(lines):
+        ids = _group_customers(plan, employee_id, pool_id)
         to = _work_owner(case, employee_id, pool_id)
         if to is None:
             continue
