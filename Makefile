@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv translations lock clean
+.PHONY: run test bench venv translations lock clean
 
 $(STAMP): requirements/lock.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Baton needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
@@ -26,6 +26,10 @@ run: translations
 ## The whole suite: lint, types, checks, tests on SQLite and PostgreSQL, browser tests.
 test: translations
 	@bash scripts/test.sh
+
+## Benchmarks B1–B6 on PostgreSQL against hand-written SQL (docs/benchmarks.md); BENCH_ARGS="--scale small".
+bench: translations
+	@bash scripts/bench.sh
 
 ## Re-pin every dependency (after editing pyproject.toml).
 lock: venv
