@@ -217,7 +217,8 @@ def plan_preview(*, case: OffboardingCase, plan: TransferPlan | None = None) -> 
         if plan is not None
         else TransferPlan.objects.filter(case=case).select_related("successor").first()
     )
-    rows: Any = selectors.leaver_customers(case=case).values_list(
+    annotated: Any = selectors.leaver_customers(case=case)  # the figures are annotations
+    rows = annotated.values_list(
         "pk", "name", "is_key_account", "revenue_12m", "open_orders", "receivables_open", "contracts_in_force"
     )
     lines = [
