@@ -8,6 +8,7 @@ Everything that differs between a laptop and production comes from the environme
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from baton.core.logging import handler_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BATON_VAR_DIR", BASE_DIR / "var"))
@@ -59,6 +62,16 @@ def _secret(env_name: str, dev_key: str) -> str:
     return _development_secrets()[dev_key]
 
 
+if PRODUCTION:
+    # deploy/baton.env.example marks what must be replaced; refuse to run with it unchanged.
+    _placeholders = sorted(
+        name
+        for name, value in os.environ.items()
+        if name.startswith(("BATON_", "DATABASE_", "REDIS_", "CELERY_")) and "REPLACE_ME" in value
+    )
+    if _placeholders:
+        raise ImproperlyConfigured(f"Replace the placeholder value of: {', '.join(_placeholders)}.")
+
 SECRET_KEY = _secret("BATON_SECRET_KEY", "secret_key")
 # Previous secret keys, comma separated, so rotating BATON_SECRET_KEY keeps people signed in.
 SECRET_KEY_FALLBACKS = _env_list("BATON_SECRET_KEY_FALLBACKS", "")
@@ -98,6 +111,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "baton.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "baton.core.middleware.RequestContextMiddleware",
@@ -132,9 +146,23 @@ TEMPLATES = [
     },
 ]
 
+
 # --- Database -------------------------------------------------------------------------------
+def _server_database(url: str) -> dict[str, object]:
+    """A PostgreSQL connection: reused for a while, health-checked, quick to give up."""
+    config: dict[str, object] = dict(dj_database_url.parse(url))
+    config["CONN_MAX_AGE"] = int(os.environ.get("BATON_DB_CONN_MAX_AGE", "60"))
+    config["CONN_HEALTH_CHECKS"] = True
+    # A database host that does not answer fails a request (and /healthz) in seconds.
+    options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+    options.setdefault("connect_timeout", int(os.environ.get("BATON_DB_CONNECT_TIMEOUT", "5")))
+    config["OPTIONS"] = options
+    return config
+
+
 _default_sqlite = f"sqlite:///{VAR_DIR / 'baton.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite))}
+_database_url = os.environ.get("DATABASE_URL", _default_sqlite)
+DATABASES = {"default": dj_database_url.parse(_database_url)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions serialise writers up front, so two writers never both read
     # the audit chain head and then fight over it.
@@ -145,15 +173,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("BATON_TEST_SQLITE_NAME")}
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("BATON_DB_CONN_MAX_AGE", "60"))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"] = _server_database(_database_url)  # type: ignore[assignment]
+# Optional read replica: reads inside ``core.db_router.replica_reads()`` (the reports) go
+# there; everything else, and every write, goes to the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = _server_database(os.environ["DATABASE_REPLICA_URL"])  # type: ignore[assignment]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["baton.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 # --- Cache, sessions ------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A cache that does not answer within 2 s is treated as down (and /healthz says so).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -171,6 +211,10 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("BATON_HSTS_SECONDS", "31536000"))
+    # `check --deploy` warnings that are decisions made elsewhere: the TLS proxy redirects
+    # http to https (W008); HSTS for subdomains and the preload list concern the whole domain
+    # (W005, W021), so its owner sets them at the proxy.
+    SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W008", "security.W021"]
 
 # --- Identity -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -265,6 +309,16 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A message taken by a worker that dies unacknowledged goes back to the queue after this many
+# seconds. Longer than the longest job: a job still running when its message comes back is
+# harmless (the second run waits for the JobState row lock, then finds the period done).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("BATON_CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True  # no result backend: tasks write their outcome to the database
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # logs go through LOGGING below (see baton/celery.py)
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
 AUDIT_CHECKPOINT_INTERVAL = int(os.environ.get("BATON_AUDIT_CHECKPOINT_INTERVAL", "300"))
 
@@ -280,24 +334,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("BATON_FROM_EMAIL", "baton@localhost")
 BATON_NOTIFY_WEBHOOK_URL = os.environ.get("BATON_NOTIFY_WEBHOOK_URL", "")
 
 # --- Logging: structured, and never personal data or secrets ---------------------------------
+# One stdout handler: request id stamped, secrets and phone numbers redacted, JSON lines in
+# production. gunicorn (deploy/gunicorn.conf.py) and Celery (baton/celery.py) use it too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "baton.core.logging.RequestContextFilter"}},
-    "formatters": {
-        "json": {"()": "baton.core.logging.JsonFormatter"},
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["request_context"],
-            "formatter": "json" if PRODUCTION else "plain",
-        }
-    },
+    **handler_config(json_lines=PRODUCTION),
     "root": {"handlers": ["console"], "level": os.environ.get("BATON_LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+if PRODUCTION:
+    logging.captureWarnings(True)  # Python warnings as log records (JSON), not raw stderr lines
+
+# --- Metrics --------------------------------------------------------------------------------
+# Bearer token Prometheus sends to /metrics; empty: /metrics answers 404 (see docs/operations.md).
+BATON_METRICS_TOKEN = os.environ.get("BATON_METRICS_TOKEN", "")
 
 # The fact extractor for interactions (dotted path to a class with ``name`` and ``extract``).
 BATON_FACT_EXTRACTOR = os.environ.get("BATON_FACT_EXTRACTOR", "baton.customers.facts.rules.RuleExtractor")
