@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -14,6 +14,9 @@ from baton.authz.models import SCOPE_ORDER, Grant
 @dataclass
 class Actor:
     user: Any
+    # What other apps derive from the actor for their scope filters (the customers someone
+    # collaborates on, say), computed once per request like the properties below.
+    derived: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def employee(self) -> Any:
@@ -44,7 +47,7 @@ class Actor:
 
         if self.employee is None:
             return []
-        led = list(Team.objects.filter(lead_id=self.employee.pk).values_list("pk", flat=True))
+        led = list(Team.objects.filter(lead_id=self.employee.pk).order_by().values_list("pk", flat=True))
         own = [self.employee.team_id] if self.employee.team_id else []
         return sorted(set(led + own))
 
@@ -59,6 +62,19 @@ class Actor:
             Q(pk=self.employee.department_id) | Q(head_id=self.employee.pk)
         ).values_list("path", flat=True)
         return sorted(set(rows))
+
+    @cached_property
+    def department_team_ids(self) -> list[int]:
+        """Teams of the departments in ``department_paths`` and of everything below them: what a
+        department-wide scope covers, as ids, so a filter on a big table needs no join."""
+        from baton.org.models import Team
+
+        if not self.department_paths:
+            return []
+        under = Q()
+        for path in self.department_paths:
+            under |= Q(department__path__startswith=path)
+        return list(Team.objects.filter(under).order_by("pk").values_list("pk", flat=True))
 
     @cached_property
     def grants(self) -> dict[tuple[str, str], str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -17,6 +19,8 @@ if TYPE_CHECKING:
     from baton.authz.actor import Actor
 
 ScopeFilter = Callable[["Actor"], Q]
+# (scope, actor) -> the branches whose OR is the scope's filter; no branch means nothing.
+ScopeBranches = Callable[[str, "Actor"], list[Q]]
 
 
 @dataclass(frozen=True)
@@ -25,10 +29,40 @@ class ScopeRule:
     team: ScopeFilter
     department: ScopeFilter
     company: ScopeFilter
+    branches: ScopeBranches | None = None
 
     def filter_for(self, scope: str, actor: Actor) -> Q:
         rule: ScopeFilter = getattr(self, scope)
         return rule(actor)
+
+    def branches_for(self, scope: str, actor: Actor) -> list[Q]:
+        """The scope's filter as branches whose OR it is: one branch unless the rule was made
+        ``from_branches``. A long list is counted branch by branch, each from its own index."""
+        if self.branches is None:
+            return [self.filter_for(scope, actor)]
+        return self.branches(scope, actor)
+
+    @classmethod
+    def from_branches(cls, branches: ScopeBranches) -> ScopeRule:
+        """A rule whose every scope is the OR of the branches ``branches`` gives for it."""
+
+        def scope(name: str) -> ScopeFilter:
+            return lambda actor: any_of(branches(name, actor))
+
+        return cls(
+            own=scope("own"),
+            team=scope("team"),
+            department=scope("department"),
+            company=scope("company"),
+            branches=branches,
+        )
+
+
+def any_of(branches: list[Q]) -> Q:
+    """The OR of ``branches``; with none, a filter that matches nothing."""
+    if not branches:
+        return Q(pk__in=[])
+    return reduce(or_, branches)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,15 @@ def scope_q(*, user: Any, resource: str, action: str, rule: registry.ScopeRule |
     ``rule`` applies the grant's scope to a related model that reaches the resource's data
     another way (receivables under the ``order`` grant, say); by default the resource's own.
     """
+    branches = scope_branches(user=user, resource=resource, action=action, rule=rule)
+    return None if branches is None else registry.any_of(branches)
+
+
+def scope_branches(
+    *, user: Any, resource: str, action: str, rule: registry.ScopeRule | None = None
+) -> list[Q] | None:
+    """``scope_q`` as branches whose OR it is (see ``ScopeRule.branches_for``); None when the
+    user may not ``action`` on ``resource`` at all, ``[]`` when the scope reaches nothing."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     actor = actor_for(user)
@@ -28,10 +37,10 @@ def scope_q(*, user: Any, resource: str, action: str, rule: registry.ScopeRule |
         return None
     res = registry.get(resource)
     if not res.scoped:
-        return Q()
+        return [Q()]
     rule = rule or res.scope_rule
     assert rule is not None  # registry.register refuses a scoped resource without one
-    return rule.filter_for(scope, actor)
+    return rule.branches_for(scope, actor)
 
 
 def restrict(

@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from baton.core.api.serializers import EnumField, StrictSerializer, named_enum
+from baton.customers.api.output import PlannedOutputMixin
 from baton.customers.models import (
     Complaint,
     ComplaintSeverity,
@@ -99,7 +100,7 @@ class CustomerRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(PlannedOutputMixin, serializers.ModelSerializer):
     """A customer account with its team, owner (客户经理) and pool."""
 
     team = TeamBriefSerializer(read_only=True, allow_null=True)

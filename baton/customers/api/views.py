@@ -17,6 +17,7 @@ from baton.core.errors import InvalidInput
 from baton.core.policy import get_in_scope, requires
 from baton.customers.api import filters as f
 from baton.customers.api import serializers as s
+from baton.customers.api.pagination import ScopedListPagination
 from baton.customers.filters import CustomerFilterSet, ReceivableFilterSet
 from baton.customers.models import Customer, FactStatus, Pool
 from baton.customers.selectors import (
@@ -27,6 +28,8 @@ from baton.customers.selectors import (
     contracts_visible_to,
     customer_profile,
     customers_for_team_view,
+    customers_visible_count,
+    customers_visible_page,
     customers_visible_to,
     facts_visible_to,
     interactions_visible_to,
@@ -159,10 +162,38 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Custome
         "collaborators": "change",
     }
     serializer_class = s.CustomerSerializer
+    pagination_class = ScopedListPagination
     filterset_class = CustomerFilterSet
     search_fields = ["name"]
     ordering_fields = ["name", "last_follow_up_at", "created_at"]
     ordering = ["name", "id"]
+
+    def count_rows(self, queryset: QuerySet[Customer]) -> int:
+        """The list's exact total, counted branch by branch of the scope from indexes."""
+        if self.action != "list":
+            return queryset.count()
+        return customers_visible_count(
+            user=self.request.user, action=self.grant_action, narrowed=self._narrowed()
+        )
+
+    def page_rows(self, queryset: QuerySet[Customer], bottom: int, top: int) -> QuerySet[Customer]:
+        """Rows ``bottom`` to ``top`` of the list, found branch by branch of the scope."""
+        if self.action != "list":
+            return queryset[bottom:top]
+        return customers_visible_page(
+            queryset=queryset,
+            user=self.request.user,
+            action=self.grant_action,
+            narrowed=self._narrowed(),
+            bottom=bottom,
+            top=top,
+        )
+
+    def _narrowed(self) -> QuerySet[Customer]:
+        """All customers with the request's filters, search and order, before the scope."""
+        if not hasattr(self, "_narrowed_all"):
+            self._narrowed_all = self.filter_queryset(Customer.objects.all())
+        return self._narrowed_all
 
     def get_queryset(self) -> QuerySet[Customer]:
         user = self.request.user

@@ -554,4 +554,4 @@ def test_activity_lists_read_in_a_fixed_number_of_queries(crm):
     many = {url: _queries(client, url) for url in lists}
 
     assert many == few
-    assert max(many.values()) <= 8
+    assert max(many.values()) <= 9

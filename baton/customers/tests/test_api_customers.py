@@ -29,9 +29,12 @@ pytestmark = pytest.mark.django_db
 CUSTOMERS = "/api/v1/customers/"
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
 
-# Session, user, grants, team ids, count, page and the session renewal: none grows with the rows.
-LIST_QUERIES = 9
-PROFILE_QUERIES = 20  # the same, plus one query per part of the profile, plus R8's access count
+# Session, user, grants, team ids, the customers collaborated on, the count (one per scope branch:
+# team pool, owned elsewhere, collaborating elsewhere), the page (its ids, then its rows on
+# PostgreSQL) and the session renewal: none grows with the rows.
+LIST_QUERIES = 12
+PROFILE_QUERIES = 21  # session, user, grants, scope (team ids, collaborations), one query per part
+# of the profile, R8's access count and the session renewal
 
 
 def url(crm, key, suffix=""):

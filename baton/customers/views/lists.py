@@ -25,8 +25,11 @@ from baton.customers.models import (
     PoolKind,
     ReceivableStatus,
 )
+from baton.customers.pagination import ScopedPaginator
 from baton.customers.selectors import (
     customers_for_team_view,
+    customers_visible_count,
+    customers_visible_page,
     customers_visible_to,
     public_pool_customers,
     receivables_visible_to,
@@ -72,20 +75,37 @@ class CustomerListView(CustomerTableView):
     template_name = "customers/customer_list.html"
     partial_template_name = "customers/_customer_table.html"
 
-    def get_filterset(self) -> CustomerFilterSet:
+    def get_filterset(self, queryset: QuerySet[Customer] | None = None) -> CustomerFilterSet:
         user = self.request.user
-        filterset = CustomerFilterSet(
-            self.request.GET, queryset=customers_visible_to(user=user), request=self.request
-        )
+        if queryset is None:
+            queryset = customers_visible_to(user=user)
+        filterset = CustomerFilterSet(self.request.GET, queryset=queryset, request=self.request)
         filterset.filters["team"].queryset = (
             teams_visible_to(user=user).filter(is_sales=True).order_by("name")
         )
         return filterset
 
+    def paginate_scoped(self, filterset: CustomerFilterSet) -> Any:
+        """The page and the exact total found branch by branch of the scope, as the API does
+        (``customers_visible_count``, ``customers_visible_page``): a department's list neither
+        counts nor sorts its tens of thousands of rows from the table."""
+        user = self.request.user
+        narrowed = self.get_filterset(Customer.objects.all()).qs
+        listed = filterset.qs
+        paginator = ScopedPaginator(
+            listed,
+            CUSTOMERS_PER_PAGE,
+            counter=lambda: customers_visible_count(user=user, narrowed=narrowed),
+            slicer=lambda bottom, top: customers_visible_page(
+                queryset=listed, user=user, narrowed=narrowed, bottom=bottom, top=top
+            ),
+        )
+        return paginator.get_page(self.request.GET.get("page"))
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         filterset = self.get_filterset()
-        page = self.paginate(filterset.qs)
+        page = self.paginate_scoped(filterset)
         ctx.update(
             filterset=filterset,
             filter_fields=[filterset.form[name] for name in LIST_FILTER_FIELDS],
