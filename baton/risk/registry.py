@@ -25,7 +25,7 @@ BUILT_IN: list[str] = [  # dotted paths of Baton's rule classes, filled as rules
     "baton.risk.rules.churn.ComplaintsInARow",
     "baton.risk.rules.concentration.RevenueConcentration",
     "baton.risk.rules.churn.KeyContactChurn",
-    "baton.risk.rules.churn.HealthScoreDrop",
+    "baton.risk.rules.health.HealthScoreDrop",
     "baton.risk.rules.departure.HighImpactDeparture",
     "baton.risk.rules.security.ExfiltrationSignals",
     "baton.risk.rules.security.RepeatedOutOfScopeAccess",

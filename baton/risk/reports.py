@@ -35,14 +35,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from baton.authz.selectors import restrict
@@ -50,17 +48,12 @@ from baton.core import clock
 from baton.core.errors import InvalidInput
 from baton.customers.models import (
     Customer,
-    Interaction,
-    Order,
-    OrderStatus,
-    Pool,
-    PoolTierRule,
-    Tier,
 )
 from baton.offboarding.recommend import Recommendation, successors_for
-from baton.offboarding.selectors import ZERO, Impact, departure_impact, revenue_since, window_start
+from baton.offboarding.selectors import Impact, departure_impact, revenue_since, window_start
 from baton.org.models import Employee
 from baton.risk.models import ReportSnapshot
+from baton.risk.report_sql import owner_figures
 
 RESOURCE = "risk_report"
 CONCENTRATION = "concentration"  # ReportSnapshot.kind
@@ -306,29 +299,6 @@ def _share(part: Decimal, whole: Decimal) -> Decimal:
     return (part / whole).quantize(SHARE_PLACES) if whole else Decimal("0")
 
 
-def _lagging_q(*, company_id: int, as_of: dt.datetime) -> Q:
-    """Customers whose last follow-up is older than their pool's limit for their tier.
-
-    The limits per pool and tier are few, so they become a handful of OR-ed range conditions
-    (one per tier and distinct limit) instead of date arithmetic per row in SQL."""
-    pools = dict(Pool.objects.filter(company_id=company_id).values_list("pk", "follow_up_days"))
-    overrides = {
-        (pool_id, tier): days
-        for pool_id, tier, days in PoolTierRule.objects.filter(pool__company_id=company_id).values_list(
-            "pool_id", "tier", "follow_up_days"
-        )
-    }
-    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for pool_id, days in pools.items():
-        for tier in Tier.values:
-            groups[(tier, overrides.get((pool_id, tier), days))].append(pool_id)
-    condition = Q(pk__in=[])
-    for (tier, days), pool_ids in sorted(groups.items()):
-        cutoff = as_of - dt.timedelta(days=days)
-        condition |= Q(tier=tier, pool_id__in=sorted(pool_ids), last_contact__lt=cutoff)
-    return condition
-
-
 def concentration_figures(
     *,
     company_id: int,
@@ -339,56 +309,26 @@ def concentration_figures(
     """The raw per-employee figures of a quarter, as stored in a snapshot.
 
     ``employees`` limits the rows to those people (the viewer's scope); None means every owner
-    in the company. Six queries whatever the size of the company.
+    in the company. Four queries whatever the size of the company: the pools and their tier
+    rules, the figures of every owner in one statement (``baton.risk.report_sql``), the people.
     """
     as_of = min(now, quarter.end)
-    customers = Customer.objects.filter(company_id=company_id, owner__isnull=False)
-    orders = (
-        Order.objects.filter(
-            customer__company_id=company_id,
-            order_date__gte=quarter.window_first_day,
-            order_date__lte=quarter.last_day,
-        )
-        .exclude(status=OrderStatus.CANCELLED)
-        .order_by()
+    figures, company_revenue = owner_figures(
+        company_id=company_id,
+        window=(quarter.window_start, quarter.end),
+        days=(quarter.window_first_day, quarter.last_day),
+        as_of=as_of,
+        employees=employees,
     )
-    owned_orders = orders.filter(customer__owner__isnull=False)
-    if employees is not None:
-        in_scope = employees.values("pk")
-        customers = customers.filter(owner_id__in=in_scope)
-        owned_orders = owned_orders.filter(customer__owner_id__in=in_scope)
-
-    talks = Interaction.objects.filter(
-        customer_id=OuterRef("pk"), occurred_at__gte=quarter.window_start, occurred_at__lt=quarter.end
+    # The owners: people (of the scope) owning a customer of the company — one index probe per
+    # person rather than a pass over every customer.
+    people = (employees if employees is not None else Employee.objects.all()).filter(
+        Exists(Customer.objects.filter(company_id=company_id, owner_id=OuterRef("pk")))
     )
-    served_by_owner = Exists(talks.filter(employee_id=OuterRef("owner_id")))
-    served_by_others = Exists(talks.filter(employee__isnull=False).exclude(employee_id=OuterRef("owner_id")))
-    per_owner = (
-        customers.alias(
-            served_by_owner=served_by_owner,
-            served_by_others=served_by_others,
-            last_contact=Coalesce("last_follow_up_at", "owned_since", "created_at"),
-        )
-        .order_by()
-        .values("owner_id")
-        .annotate(
-            customers=Count("pk"),
-            key_customers=Count("pk", filter=Q(is_key_account=True)),
-            single_served=Count("pk", filter=Q(served_by_owner=True, served_by_others=False)),
-            lagging=Count("pk", filter=_lagging_q(company_id=company_id, as_of=as_of)),
-        )
-    )
-    counts = {row["owner_id"]: row for row in per_owner}
-    revenue = dict(
-        owned_orders.values("customer__owner_id")
-        .annotate(revenue=Sum("amount"))
-        .values_list("customer__owner_id", "revenue")
-    )
-    company_revenue = Decimal(orders.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"])
-    people = Employee.objects.filter(pk__in=customers.values("owner_id")).select_related("team", "department")
+    people = people.select_related("team", "department")
     rows = []
     for person in people:
-        row = counts.get(person.pk, {})
+        row = figures.get(person.pk)
         rows.append(
             {
                 "employee_id": person.pk,
@@ -398,11 +338,11 @@ def concentration_figures(
                 "team": person.team.name if person.team else "",
                 "department_id": person.department_id,
                 "department": person.department.name,
-                "customers": row.get("customers", 0),
-                "key_customers": row.get("key_customers", 0),
-                "revenue": str(Decimal(revenue.get(person.pk) or 0).quantize(MONEY_PLACES)),
-                "single_served": row.get("single_served", 0),
-                "lagging": row.get("lagging", 0),
+                "customers": row.customers if row else 0,
+                "key_customers": row.key_customers if row else 0,
+                "revenue": str((row.revenue if row else Decimal(0)).quantize(MONEY_PLACES)),
+                "single_served": row.single_served if row else 0,
+                "lagging": row.lagging if row else 0,
             }
         )
     return {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from django.db import transaction
@@ -88,33 +89,59 @@ def rule_setting_update(
     return setting
 
 
-def _recipients(finding: base.Finding, company_id: int) -> list[Any]:
-    from baton.offboarding.people import department_head_of, user_of, users_with_role
-    from baton.org.models import Employee, Team
+class _Audience:
+    """Who the findings of one run tell. The owners and teams they name are loaded together, in
+    two queries for the whole run (when the first new alert needs them), and the holders of a
+    role once per role: a scan that opens thousands of alerts does not look people up per alert."""
 
-    people: list[Any] = []
-    owner = Employee.objects.filter(pk=finding.owner_id).first() if finding.owner_id else None
-    team = (
-        Team.objects.select_related("lead", "department").filter(pk=finding.team_id).first()
-        if finding.team_id
-        else None
-    )
-    for who in finding.notify:
-        if who == base.OWNER:
-            people.append(user_of(owner))
-        elif who == base.TEAM_LEAD and team is not None:
-            people.append(user_of(team.lead))
-        elif who == base.DEPARTMENT_HEAD:
-            if owner is not None:
-                people.append(user_of(department_head_of(owner)))
-            elif team is not None and team.department.head_id:
-                people.append(user_of(team.department.head))
-        elif who in (base.MANAGEMENT, base.HR, base.ADMIN):
-            people.extend(users_with_role(company_id=company_id, role=who))
-    return list({u.pk: u for u in people if u is not None}.values())
+    def __init__(self, findings: list[base.Finding], company_id: int) -> None:
+        self.findings = findings
+        self.company_id = company_id
+        self.roles: dict[str, list[Any]] = {}
+
+    @cached_property
+    def owners(self) -> dict[Any, Any]:
+        from baton.org.models import Employee
+
+        ids = {f.owner_id for f in self.findings if f.owner_id}
+        return Employee.objects.select_related("user", "department").in_bulk(ids)
+
+    @cached_property
+    def teams(self) -> dict[Any, Any]:
+        from baton.org.models import Team
+
+        ids = {f.team_id for f in self.findings if f.team_id}
+        return Team.objects.select_related("lead__user", "department__head__user").in_bulk(ids)
+
+    def _role(self, role: str) -> list[Any]:
+        from baton.offboarding.people import users_with_role
+
+        if role not in self.roles:
+            self.roles[role] = list(users_with_role(company_id=self.company_id, role=role))
+        return self.roles[role]
+
+    def users(self, finding: base.Finding) -> list[Any]:
+        from baton.offboarding.people import department_head_of, user_of
+
+        people: list[Any] = []
+        owner = self.owners.get(finding.owner_id) if finding.owner_id else None
+        team = self.teams.get(finding.team_id) if finding.team_id else None
+        for who in finding.notify:
+            if who == base.OWNER:
+                people.append(user_of(owner))
+            elif who == base.TEAM_LEAD and team is not None:
+                people.append(user_of(team.lead))
+            elif who == base.DEPARTMENT_HEAD:
+                if owner is not None:
+                    people.append(user_of(department_head_of(owner)))
+                elif team is not None and team.department.head_id:
+                    people.append(user_of(team.department.head))
+            elif who in (base.MANAGEMENT, base.HR, base.ADMIN):
+                people.extend(self._role(who))
+        return list({u.pk: u for u in people if u is not None}.values())
 
 
-def _raise(rule: base.Rule, finding: base.Finding, company: Any) -> bool:
+def _raise(rule: base.Rule, finding: base.Finding, company: Any, audience: _Audience) -> bool:
     """Open (or refresh) the finding's alert; notify on a new one. Returns whether it is new."""
     from baton.alerts.services import alert_open
     from baton.notifications.services import notify
@@ -134,7 +161,7 @@ def _raise(rule: base.Rule, finding: base.Finding, company: Any) -> bool:
     )
     if created:
         notify(
-            recipients=_recipients(finding, company.pk),
+            recipients=audience.users(finding),
             kind=f"risk.{rule.code}",
             key=f"alert:{alert.pk}",
             title=finding.title,
@@ -146,11 +173,13 @@ def _raise(rule: base.Rule, finding: base.Finding, company: Any) -> bool:
 
 
 def _run(rule: base.Rule, company: Any, findings: Iterable[base.Finding]) -> int:
+    found = list(findings)
+    audience = _Audience(found, company.pk)
     new = 0
-    for finding in findings:
+    for finding in found:
         finding.company_id = company.pk
         with transaction.atomic():
-            new += _raise(rule, finding, company)
+            new += _raise(rule, finding, company, audience)
     return new
 
 

@@ -52,7 +52,7 @@ class SensitivePhrases(Rule):
         recent = Interaction.objects.filter(
             customer__company=company, created_at__gt=now - dt.timedelta(days=1), created_at__lte=now
         )
-        return self._findings(company=company, interactions=recent, skip_alerted=True)
+        return self._findings(company=company, texts=[recent], skip_alerted=True)
 
     def on_event(
         self, *, company: Any, now: dt.datetime, params: dict[str, Any], event: str, payload: dict[str, Any]
@@ -64,47 +64,66 @@ class SensitivePhrases(Rule):
             ids.append(payload["interaction"])
         if not ids:
             return []
-        chosen = Interaction.objects.filter(pk__in=ids, customer__company=company)
-        return self._findings(company=company, interactions=chosen, skip_alerted=len(ids) > 1)
+        chosen = Interaction.objects.filter(customer__company=company)
+        texts = (chosen.filter(pk__in=ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK))
+        return self._findings(company=company, texts=texts, skip_alerted=len(ids) > 1)
 
-    def _findings(self, *, company: Any, interactions: Any, skip_alerted: bool) -> list[Finding]:
+    def _findings(self, *, company: Any, texts: Iterable[Any], skip_alerted: bool) -> list[Finding]:
         from baton.alerts.models import Alert
 
         matcher = matcher_for(company_id=company.pk)
         if not matcher.size:
             return []
-        hits = list(_hits(matcher, interactions))
+        hits = _hits(matcher, texts)
         if skip_alerted and hits:
-            seen = set(
-                Alert.objects.filter(
-                    rule=self.code, subject_type=SUBJECT, subject_id__in=[str(row["pk"]) for row, _m in hits]
-                ).values_list("subject_id", flat=True)
+            seen = Alert.objects.filter(
+                rule=self.code, subject_type=SUBJECT, subject_id__in=[str(pk) for pk in hits]
+            ).values_list("subject_id", flat=True)
+            for subject_id in seen:
+                hits.pop(int(subject_id), None)
+        return [_finding(row, hits[row["pk"]]) for row in _details(sorted(hits))]
+
+
+def _hits(matcher: Matcher, texts: Iterable[Any]) -> dict[int, list[tuple[str, Any]]]:
+    """{interaction: [(field, match), …]} for every interaction with at least one match.
+
+    Only the id and the two texts are read — in one plain query per queryset, which PostgreSQL
+    may run in parallel over a large table (never a streamed, server-side cursor) — and the
+    rest only for the few that match."""
+    found: dict[int, list[tuple[str, Any]]] = {}
+    for queryset in texts:
+        for pk, *values in queryset.order_by().values_list("pk", *FIELDS):
+            matches = [
+                (name, m) for name, text in zip(FIELDS, values, strict=True) for m in matcher.find(text or "")
+            ]
+            if matches:
+                found[pk] = matches
+    return found
+
+
+def _details(ids: list[int]) -> Iterator[Any]:
+    """What the alert shows of each interaction, in chunks of ``CHUNK``, by id."""
+    from baton.customers.models import Interaction
+
+    for start in range(0, len(ids), CHUNK):
+        yield from (
+            Interaction.objects.filter(pk__in=ids[start : start + CHUNK])
+            .order_by("pk")
+            .values(
+                "pk",
+                "content",
+                "next_step",
+                "channel",
+                "occurred_at",
+                "customer_id",
+                "customer__name",
+                "customer__team_id",
+                "employee_id",
+                "employee__name",
+                "employee__employee_no",
+                "employee__team_id",
             )
-            hits = [(row, found) for row, found in hits if str(row["pk"]) not in seen]
-        return [_finding(row, found) for row, found in hits]
-
-
-def _hits(matcher: Matcher, interactions: Any) -> Iterator[tuple[dict[str, Any], list[tuple[str, Any]]]]:
-    """(interaction, [(field, match), …]) for every interaction with at least one match; read
-    in chunks of plain values, so the scan holds no model instances."""
-    rows = interactions.order_by("pk").values(
-        "pk",
-        "content",
-        "next_step",
-        "channel",
-        "occurred_at",
-        "customer_id",
-        "customer__name",
-        "customer__team_id",
-        "employee_id",
-        "employee__name",
-        "employee__employee_no",
-        "employee__team_id",
-    )
-    for row in rows.iterator(chunk_size=CHUNK):
-        found = [(name, m) for name in FIELDS for m in matcher.find(row[name] or "")]
-        if found:
-            yield row, found
+        )
 
 
 def _finding(row: dict[str, Any], found: list[tuple[str, Any]]) -> Finding:

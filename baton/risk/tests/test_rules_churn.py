@@ -25,7 +25,7 @@ from baton.customers.services import complaint_record, contact_add, contact_remo
 from baton.notifications.models import Notification
 from baton.risk import registry
 from baton.risk.models import HealthSnapshot
-from baton.risk.rules.churn import health_score
+from baton.risk.rules.health import health_score
 from baton.risk.services import risk_scan, rule_setting_update
 
 pytestmark = pytest.mark.django_db
@@ -380,5 +380,8 @@ def test_r7_is_a_fixed_number_of_queries_however_many_customers(crm):
             order(c, TODAY - 10 * DAY)
             _snapshot(c, 30, 100)
 
-    # savepoint, the figures, the snapshots (one batch), release
-    assert queries_for(crm, "R7", make) == [4, 4]
+    # PostgreSQL: whether other companies share the database, savepoint, the statement's
+    # settings, one statement that scores, stores and compares every customer, release.
+    # Elsewhere: savepoint, the figures, the snapshots (one batch), release.
+    expected = 5 if connection.vendor == "postgresql" else 4
+    assert queries_for(crm, "R7", make) == [expected, expected]

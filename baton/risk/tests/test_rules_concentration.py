@@ -166,4 +166,4 @@ def test_r4_is_three_queries_however_many_people(crm):
             found = list(rule.scan(company=crm.org.company, now=NOW, params=rule.defaults()))
         counts.append(len(ctx.captured_queries))
         assert found
-    assert counts == [3, 3]  # the company's total, per person, per team
+    assert counts == [3, 3]  # revenue per owner and team, the names of the people and of the team
