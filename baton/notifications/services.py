@@ -18,7 +18,8 @@ import smtplib
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -49,6 +50,20 @@ class DeliveryRefused(Exception):
 # --- notify -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Message:
+    """One thing to tell some people: the arguments of ``notify``, for ``notify_many``."""
+
+    recipients: Iterable[User]
+    kind: str
+    key: str
+    title: str
+    body: str = ""
+    link: str = ""
+    severity: str = "normal"
+    webhook: bool = False
+
+
 def notify(
     *,
     recipients: Iterable[User],
@@ -64,27 +79,51 @@ def notify(
     and (webhook=True and BATON_NOTIFY_WEBHOOK_URL set) one message to the WeCom/DingTalk group bot.
     Idempotent by (recipient, key): calling twice with the same key sends nothing twice.
     Runs inside the caller's transaction; returns the notifications newly created."""
-    _check_arguments(kind=kind, key=key, link=link, severity=severity)
-    people = list({user.pk: user for user in recipients if user is not None and user.pk is not None}.values())
-    subject = " ".join(title.split())[:300]  # one line: it becomes an e-mail subject
-    text = _message_text(body=body, link=link)
+    message = Message(
+        recipients=recipients,
+        kind=kind,
+        key=key,
+        title=title,
+        body=body,
+        link=link,
+        severity=severity,
+        webhook=webhook,
+    )
+    return notify_many(messages=[message])
+
+
+def notify_many(*, messages: Sequence[Message]) -> list[Notification]:
+    """``notify`` for many messages at once (a scan that opens thousands of alerts), in the same
+    few statements as one: who has which key already, the new notifications, the recipients'
+    addresses, the e-mails, the group-bot messages. Same rows, same idempotence."""
+    for m in messages:
+        _check_arguments(kind=m.kind, key=m.key, link=m.link, severity=m.severity)
     now = clock.now()
+    wanted: list[tuple[User, dict[str, Any]]] = []
+    texts: dict[str, str] = {}
+    bots: list[Delivery] = []
+    for m in messages:
+        subject = " ".join(m.title.split())[:300]  # one line: it becomes an e-mail subject
+        texts[m.key] = _message_text(body=m.body, link=m.link)
+        fields = {
+            "kind": m.kind,
+            "key": m.key,
+            "title": subject,
+            "body": m.body,
+            "link": m.link,
+            "severity": m.severity,
+            "created_at": now,
+        }
+        people = {user.pk: user for user in m.recipients if user is not None and user.pk is not None}
+        wanted.extend((person, fields) for person in people.values())
+        if m.webhook and settings.BATON_NOTIFY_WEBHOOK_URL:
+            bots.append(_webhook_message(key=m.key, subject=subject, text=texts[m.key], now=now))
     with transaction.atomic():
-        created = _notifications_create(
-            people=people,
-            fields={
-                "kind": kind,
-                "key": key,
-                "title": subject,
-                "body": body,
-                "link": link,
-                "severity": severity,
-                "created_at": now,
-            },
-        )
-        _emails_queue(notifications=created, text=text, now=now)
-        if webhook and settings.BATON_NOTIFY_WEBHOOK_URL:
-            _webhook_queue(key=key, subject=subject, text=text, now=now)
+        created = _notifications_create(wanted=wanted)
+        _emails_queue(notifications=created, texts=texts, now=now)
+        if bots:
+            # One group-bot message per key; a second notify with the key adds nothing.
+            Delivery.objects.bulk_create(bots, ignore_conflicts=True)
     return created
 
 
@@ -111,34 +150,40 @@ def _message_text(*, body: str, link: str) -> str:
     return "\n\n".join(parts)
 
 
-def _notifications_create(*, people: list[User], fields: dict[str, Any]) -> list[Notification]:
-    """One notification per person who has none with this key yet; returns the new ones."""
-    if not people:
+def _notifications_create(*, wanted: list[tuple[User, dict[str, Any]]]) -> list[Notification]:
+    """One notification per (person, key) that has none yet; returns the new ones."""
+    if not wanted:
         return []
-    already = set(
-        Notification.objects.filter(key=fields["key"], recipient_id__in=[p.pk for p in people]).values_list(
-            "recipient_id", flat=True
-        )
+    keys = {fields["key"] for _person, fields in wanted}
+    ids = {person.pk for person, _fields in wanted}
+    taken = set(
+        Notification.objects.filter(key__in=keys, recipient_id__in=ids).values_list("recipient_id", "key")
     )
-    missing = [p for p in people if p.pk not in already]
+    missing = []
+    for person, fields in wanted:
+        if (person.pk, fields["key"]) not in taken:
+            taken.add((person.pk, fields["key"]))
+            missing.append(Notification(recipient=person, **fields))
     if not missing:
         return []
     try:
         with transaction.atomic():
-            return Notification.objects.bulk_create([Notification(recipient=p, **fields) for p in missing])
+            return Notification.objects.bulk_create(missing)
     except IntegrityError:
         # A concurrent notify with the same key got there first for someone: one at a time.
         created = []
-        for person in missing:
+        for notification in missing:
             try:
                 with transaction.atomic():
-                    created.append(Notification.objects.create(recipient=person, **fields))
+                    notification.save(force_insert=True)
             except IntegrityError:
+                notification.pk = None
                 continue
+            created.append(notification)
         return created
 
 
-def _emails_queue(*, notifications: list[Notification], text: str, now: dt.datetime) -> None:
+def _emails_queue(*, notifications: list[Notification], texts: dict[str, str], now: dt.datetime) -> None:
     """An e-mail for each new notification whose recipient has an address."""
     if not notifications:
         return
@@ -158,7 +203,7 @@ def _emails_queue(*, notifications: list[Notification], text: str, now: dt.datet
                     key=notification.key,
                     address=address,
                     subject=notification.title,
-                    text=text,
+                    text=texts[notification.key],
                     created_at=now,
                     next_attempt_at=now,
                 )
@@ -166,12 +211,10 @@ def _emails_queue(*, notifications: list[Notification], text: str, now: dt.datet
     Delivery.objects.bulk_create(rows)
 
 
-def _webhook_queue(*, key: str, subject: str, text: str, now: dt.datetime) -> None:
-    """One group-bot message per key; a second notify with the key adds nothing."""
-    row = Delivery(
+def _webhook_message(*, key: str, subject: str, text: str, now: dt.datetime) -> Delivery:
+    return Delivery(
         channel=Channel.WEBHOOK, key=key, subject=subject, text=text, created_at=now, next_attempt_at=now
     )
-    Delivery.objects.bulk_create([row], ignore_conflicts=True)
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -3,8 +3,10 @@
 ``risk_scan`` runs every enabled rule for every company as of a moment (the daily job, and
 ``manage.py run_due_jobs --now``); ``risk_event`` runs the rules that listen to an event right
 after it happened (a complaint recorded, an interaction logged, a resignation…). Either way a
-finding opens at most one alert per rule and subject (``baton.alerts.services.alert_open``):
-re-running a scan adds nothing, and only a new alert notifies anyone.
+finding opens at most one alert per rule and subject: re-running a scan adds nothing, and only a
+new alert notifies anyone. The alerts of a run are opened ``ALERT_BATCH`` findings at a time
+(``baton.alerts.services.alerts_open``, ``baton.notifications.services.notify_many``): a first
+scan that finds thousands of problems costs a few statements per batch, not per alert.
 """
 
 from __future__ import annotations
@@ -141,45 +143,57 @@ class _Audience:
         return list({u.pk: u for u in people if u is not None}.values())
 
 
-def _raise(rule: base.Rule, finding: base.Finding, company: Any, audience: _Audience) -> bool:
-    """Open (or refresh) the finding's alert; notify on a new one. Returns whether it is new."""
-    from baton.alerts.services import alert_open
-    from baton.notifications.services import notify
+# Findings whose alerts are opened together (one transaction, a few statements per batch).
+ALERT_BATCH = 500
 
-    severity = finding.severity or rule.severity
-    alert, created = alert_open(
-        rule=rule.code,
-        category=rule.category,
-        subject_type=finding.subject_type,
-        subject_id=finding.subject_id,
-        severity=severity,
-        title=finding.title,
-        details=finding.details,
-        company=company,
-        team_id=finding.team_id,
-        owner_id=finding.owner_id,
-    )
-    if created:
-        notify(
+
+def _raise_many(rule: base.Rule, findings: list[base.Finding], company: Any, audience: _Audience) -> int:
+    """Open (or refresh) the findings' alerts; notify on the new ones. Returns how many are new."""
+    from baton.alerts.services import AlertSpec, alerts_open
+    from baton.notifications.services import Message, notify_many
+
+    specs = [
+        AlertSpec(
+            rule=rule.code,
+            category=rule.category,
+            subject_type=f.subject_type,
+            subject_id=f.subject_id,
+            severity=f.severity or rule.severity,
+            title=f.title,
+            details=f.details,
+            team_id=f.team_id,
+            owner_id=f.owner_id,
+        )
+        for f in findings
+    ]
+    opened = alerts_open(specs=specs, company=company)
+    messages = [
+        Message(
             recipients=audience.users(finding),
             kind=f"risk.{rule.code}",
             key=f"alert:{alert.pk}",
             title=finding.title,
             link=f"/alerts/{alert.pk}/",
-            severity="high" if severity in ("high", "critical") else "normal",
-            webhook=severity in ("high", "critical"),
+            severity="high" if alert.severity in ("high", "critical") else "normal",
+            webhook=alert.severity in ("high", "critical"),
         )
-    return created
+        for finding, (alert, created) in zip(findings, opened, strict=True)
+        if created
+    ]
+    notify_many(messages=messages)
+    return len(messages)
 
 
 def _run(rule: base.Rule, company: Any, findings: Iterable[base.Finding]) -> int:
     found = list(findings)
     audience = _Audience(found, company.pk)
     new = 0
-    for finding in found:
-        finding.company_id = company.pk
+    for start in range(0, len(found), ALERT_BATCH):
+        batch = found[start : start + ALERT_BATCH]
+        for finding in batch:
+            finding.company_id = company.pk
         with transaction.atomic():
-            new += _raise(rule, finding, company, audience)
+            new += _raise_many(rule, batch, company, audience)
     return new
 
 

@@ -10,7 +10,8 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from baton.accounts.models import User
@@ -19,10 +20,12 @@ from baton.core.errors import NotFound
 from baton.notifications.models import Delivery, DeliveryStatus, Notification
 from baton.notifications.services import (
     MAX_ATTEMPTS,
+    Message,
     deliveries_send,
     notification_read,
     notifications_read_all,
     notify,
+    notify_many,
 )
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +114,61 @@ def test_a_concurrent_notify_with_the_same_key_tells_nobody_twice(org):
     assert [n.recipient_id for n in created] == [other.pk]
     assert Notification.objects.count() == 2
     assert list(Delivery.objects.values_list("address", flat=True)) == ["s1102@example.com"]
+
+
+def alert_message(n: int, recipients, **kwargs) -> Message:
+    fields = {"kind": "risk.R2", "title": f"客户 {n} 订单下降", "link": f"/alerts/{n}/"} | kwargs
+    return Message(recipients=recipients, key=f"alert:{n}", **fields)
+
+
+def test_notify_many_tells_each_message_to_its_people_with_its_own_text(org, settings):
+    settings.BATON_NOTIFY_WEBHOOK_URL = WEBHOOK
+    lead, owner = org.user("S1100"), org.user("S1101")
+    tell([lead], key="alert:1")  # told already about alert 1
+
+    with clock.frozen_at(T0):
+        created = notify_many(
+            messages=[
+                alert_message(1, [lead, owner]),
+                alert_message(2, [owner, owner], severity="high", webhook=True),
+                alert_message(3, []),
+            ]
+        )
+
+    assert [(n.key, n.recipient_id) for n in created] == [("alert:1", owner.pk), ("alert:2", owner.pk)]
+    assert Notification.objects.get(key="alert:2").severity == "high"
+    emails = {(d.key, d.address): d for d in Delivery.objects.filter(channel="email")}
+    assert set(emails) == {
+        ("alert:1", "s1100@example.com"),
+        ("alert:1", "s1101@example.com"),
+        ("alert:2", "s1101@example.com"),
+    }
+    assert "/alerts/2/" in emails[("alert:2", "s1101@example.com")].text
+    assert emails[("alert:2", "s1101@example.com")].subject == "客户 2 订单下降"
+    assert list(Delivery.objects.filter(channel="webhook").values_list("key", flat=True)) == ["alert:2"]
+
+
+def test_notify_many_runs_the_same_statements_for_one_message_or_many(org):
+    people = [org.user("S1100"), org.user("S1101"), org.user("S1000")]
+    counts = []
+    for first, many in ((1, 1), (100, 20)):  # 60 rows: one INSERT each even on SQLite
+        with CaptureQueriesContext(connection) as ctx:
+            notify_many(messages=[alert_message(n, people) for n in range(first, first + many)])
+        counts.append(len(ctx))
+    with CaptureQueriesContext(connection) as ctx:
+        tell(people, key="alert:500")
+
+    # savepoint, who has the keys, savepoint, insert, release, addresses, e-mails, release
+    assert counts[0] == counts[1] == len(ctx) <= 8
+    assert Notification.objects.filter(key__startswith="alert:").count() == 3 * 22
+
+
+def test_a_message_repeated_in_one_batch_is_told_once(org):
+    lead = org.user("S1100")
+
+    created = notify_many(messages=[alert_message(1, [lead]), alert_message(1, [lead])])
+
+    assert len(created) == 1 and Delivery.objects.count() == 1
 
 
 def test_notify_takes_part_in_the_callers_transaction(org):

@@ -46,6 +46,36 @@ class QuietCustomers(Rule):
         return self.scan(company=company, now=now, params=params)
 
 
+class EveryCustomer(Rule):
+    """A plug-in rule for the tests: one finding per customer of the company (N of them)."""
+
+    code = "X2"
+    title = "Every customer"
+    category = "churn"
+    severity = "high"
+    params = (Param("limit", "limit", "int", 100, minimum=0, maximum=100),)
+
+    def scan(self, *, company, now, params):
+        from baton.customers.models import Customer
+
+        for customer in Customer.objects.filter(company=company).order_by("pk")[: params["limit"]]:
+            yield Finding(
+                subject_type="customers.customer",
+                subject_id=str(customer.pk),
+                title=f"{customer.name}",
+                team_id=customer.team_id,
+                owner_id=customer.owner_id,
+                notify=(OWNER, TEAM_LEAD),
+            )
+
+
+@pytest.fixture
+def every():
+    registry.register(EveryCustomer)
+    yield registry.get("X2")
+    registry._rules.pop("X2", None)
+
+
 @pytest.fixture
 def plugin():
     registry.register(QuietCustomers)
@@ -66,6 +96,46 @@ def test_a_scan_opens_one_alert_per_subject_and_a_rescan_adds_none(crm, plugin):
     assert risk_scan(codes=["X1"]) == {"X1": 0}
     assert Alert.objects.filter(rule="X1").count() == 1
     assert Notification.objects.filter(key=f"alert:{alert.pk}").count() == 2
+
+
+def test_alerts_are_opened_in_batches_each_new_one_told_once(crm, every, monkeypatch):
+    from baton.customers.models import Customer
+    from baton.risk import services
+
+    monkeypatch.setattr(services, "ALERT_BATCH", 2)
+    customers = Customer.objects.filter(company=crm.org.company).count()
+    assert customers >= 3  # more than one batch
+
+    assert risk_scan(codes=["X2"]) == {"X2": customers}
+    assert risk_scan(codes=["X2"]) == {"X2": 0}
+
+    alerts = Alert.objects.filter(rule="X2")
+    assert alerts.count() == customers
+    assert AuditEvent.objects.filter(action="alert.raised").count() == customers
+    told_anyone = 0
+    for alert in alerts.select_related("owner__user", "team__lead__user"):
+        notes = Notification.objects.filter(key=f"alert:{alert.pk}")
+        people = (alert.owner, alert.team.lead if alert.team else None)
+        assert {n.recipient_id for n in notes} == {p.user.pk for p in people if p and p.user}
+        assert all(n.severity == "high" for n in notes)
+        told_anyone += len(notes)
+    assert told_anyone >= 2
+
+
+def test_the_statements_of_a_scan_do_not_grow_with_its_alerts(crm, every):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    company = crm.org.company.pk
+    counts = []
+    for limit in (1, 3):
+        Alert.objects.filter(rule="X2").delete()
+        rule_setting_update(actor=None, company_id=company, code="X2", params={"limit": limit})
+        with CaptureQueriesContext(connection) as ctx:
+            assert risk_scan(codes=["X2"]) == {"X2": limit}
+        counts.append(len(ctx))
+
+    assert counts[0] == counts[1]
 
 
 def test_a_disabled_rule_does_not_run(crm, plugin):
