@@ -387,7 +387,8 @@ class TransferPlan(models.Model):
 class TransferLine(models.Model):
     """One customer's move in an executed plan (the record of what was transferred)."""
 
-    plan = models.ForeignKey(TransferPlan, on_delete=models.CASCADE, related_name="lines")
+    # offboarding_line_once (plan, customer) serves look-ups by plan: no index of its own.
+    plan = models.ForeignKey(TransferPlan, on_delete=models.CASCADE, related_name="lines", db_index=False)
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
     destination = models.CharField(max_length=16, choices=Destination.choices)
     to_employee = models.ForeignKey(
@@ -416,9 +417,14 @@ class RevisitOutcome(models.TextChoices):
 class Revisit(models.Model):
     """A visit to a key customer after the transfer, by the successor or the team lead."""
 
-    case = models.ForeignKey(OffboardingCase, on_delete=models.CASCADE, related_name="revisits")
+    # case and assignee lead the composite indexes below: no index of their own.
+    case = models.ForeignKey(
+        OffboardingCase, on_delete=models.CASCADE, related_name="revisits", db_index=False
+    )
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="revisits")
-    assignee = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="revisits")
+    assignee = models.ForeignKey(
+        "org.Employee", on_delete=models.PROTECT, related_name="revisits", db_index=False
+    )
     due_on = models.DateField(_("due on"))
     outcome = models.CharField(_("outcome"), max_length=16, choices=RevisitOutcome.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)

@@ -39,11 +39,15 @@ BASELINE_SQL = [
               coalesce((SELECT sum(r.amount - r.paid_amount) FROM customers_receivable r
                          WHERE r.customer_id = c.id AND r.status = 'open'), 0)
          FROM customers_customer c WHERE c.owner_id = %(leaver)s""",
-    """UPDATE customers_order SET taken_by_id = %(successor)s
-        WHERE taken_by_id = %(leaver)s AND status IN ('open', 'in_transit')
-          AND customer_id IN (SELECT id FROM customers_customer WHERE owner_id = %(leaver)s)""",
-    """UPDATE customers_order SET receivable_owner_id = %(successor)s
-        WHERE receivable_owner_id = %(leaver)s AND status IN ('open', 'in_transit', 'delivered')
+    # the orders the leaver took (open) and those whose money they collect, each row written once
+    """UPDATE customers_order
+          SET taken_by_id = CASE WHEN taken_by_id = %(leaver)s AND status IN ('open', 'in_transit')
+                                 THEN %(successor)s ELSE taken_by_id END,
+              receivable_owner_id = CASE WHEN receivable_owner_id = %(leaver)s
+                                              AND status IN ('open', 'in_transit', 'delivered')
+                                         THEN %(successor)s ELSE receivable_owner_id END
+        WHERE ((taken_by_id = %(leaver)s AND status IN ('open', 'in_transit'))
+               OR (receivable_owner_id = %(leaver)s AND status IN ('open', 'in_transit', 'delivered')))
           AND customer_id IN (SELECT id FROM customers_customer WHERE owner_id = %(leaver)s)""",
     """UPDATE customers_receivable SET owner_id = %(successor)s
         WHERE owner_id = %(leaver)s AND status = 'open'

@@ -21,7 +21,10 @@ OPEN_ORDER_STATUSES = (OrderStatus.OPEN, OrderStatus.IN_TRANSIT)
 class Order(models.Model):
     """A transport order. ``taken_by`` took it; ``receivable_owner`` collects the money."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
+    # No index of its own: customers_order_idx (customer, order_date) starts with it.
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="orders", db_index=False
+    )
     number = models.CharField(_("order number"), max_length=40, unique=True)
     order_date = models.DateField(_("order date"))
     route_from = models.CharField(_("from"), max_length=50)
@@ -102,7 +105,10 @@ class ReceivableStatus(models.TextChoices):
 class Receivable(models.Model):
     """Money the customer owes; ``owner`` follows up collection."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="receivables")
+    # No index of its own: customers_receivable_idx (customer, status) starts with it.
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="receivables", db_index=False
+    )
     order = models.ForeignKey(
         Order, null=True, blank=True, on_delete=models.PROTECT, related_name="receivables"
     )

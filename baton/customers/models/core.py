@@ -158,11 +158,17 @@ class Customer(models.Model):
     """A company account the firm serves. It belongs to a pool and a team, never to one person:
     the owner (客户经理) and collaborators serve it on the company's behalf."""
 
+    # company, pool and team have no index of their own: the composite indexes below start with
+    # them (every index is written again when a transfer moves a customer; docs/benchmarks.md).
     company = models.ForeignKey(
-        "org.Company", verbose_name=_("company"), on_delete=models.PROTECT, related_name="customers"
+        "org.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="customers",
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=200)
-    normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
+    normalized_name = models.CharField(max_length=200, editable=False)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     region = models.CharField(_("region"), max_length=16, choices=Region.choices)
     industry = models.CharField(_("industry"), max_length=16, choices=Industry.choices)
@@ -172,7 +178,9 @@ class Customer(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=CustomerStatus.choices, default=CustomerStatus.PROSPECT
     )
-    pool = models.ForeignKey(Pool, verbose_name=_("pool"), on_delete=models.PROTECT, related_name="customers")
+    pool = models.ForeignKey(
+        Pool, verbose_name=_("pool"), on_delete=models.PROTECT, related_name="customers", db_index=False
+    )
     team = models.ForeignKey(
         "org.Team",
         verbose_name=_("team"),
@@ -180,6 +188,7 @@ class Customer(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="customers",
+        db_index=False,
     )
     owner = models.ForeignKey(
         "org.Employee",
@@ -205,7 +214,7 @@ class Customer(models.Model):
             models.Index(fields=["company", "owner", "name"], name="customers_owner_idx"),
             # The customer list of a team pool, in its default order, with the columns its filters
             # and search read: a team's first page and the count of a department's filtered list
-            # come from this index alone, never from the table (docs/bench-b1-b6.md).
+            # come from this index alone, never from the table (docs/benchmarks.md).
             models.Index(
                 fields=["team", "name", "id"],
                 include=LIST_FILTER_COLUMNS,
@@ -216,6 +225,8 @@ class Customer(models.Model):
             models.Index(fields=["name", "id"], name="customers_name_idx"),
             models.Index(fields=["pool", "last_follow_up_at"], name="customers_pool_idx"),
             models.Index(fields=["credit_code"], name="customers_credit_idx"),
+            # Duplicate checks look names up by equality (search by substring cannot use it).
+            models.Index(fields=["normalized_name"], name="customers_normname_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -287,7 +298,10 @@ class OwnershipChangeKind(models.TextChoices):
 class OwnershipChange(models.Model):
     """Every change of a customer's owner, collaborators, team or pool: from, to, when, who, why."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ownership_changes")
+    # customer and from_owner lead the composite indexes below: no index of their own.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="ownership_changes", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=OwnershipChangeKind.choices)
     occurred_at = models.DateTimeField(_("time"))
     operator = models.ForeignKey(
@@ -299,7 +313,7 @@ class OwnershipChange(models.Model):
         related_name="+",
     )
     from_owner = models.ForeignKey(
-        "org.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "org.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     to_owner = models.ForeignKey(
         "org.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
