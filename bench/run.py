@@ -142,16 +142,23 @@ def machine() -> dict[str, Any]:
     }
 
 
+def figure(value: float, unit: str) -> str:
+    """4 significant digits, thousands separated: 4.356 s, 21.02 ms, 2,143 events/s, 108,900 events/s."""
+    if abs(value) >= 1000:
+        return f"{float(f'{value:.4g}'):,.0f} {unit}"
+    return f"{value:.4g} {unit}"
+
+
 def markdown(results: list[dict[str, Any]]) -> str:
     rows = [
         "| scenario | case | Baton | SQL baseline | ratio | target | met |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        base = "—" if r["baseline"] is None else f"{r['baseline']:.4g} {r['unit']}"
+        base = "—" if r["baseline"] is None else figure(r["baseline"], r["unit"])
         ratio = "—" if r["ratio"] is None else f"{r['ratio']:.2f}×"
         rows.append(
-            f"| {r['scenario']} | {r['case']} | {r['ours']:.4g} {r['unit']} | {base} | {ratio} "
+            f"| {r['scenario']} | {r['case']} | {figure(r['ours'], r['unit'])} | {base} | {ratio} "
             f"| {r['target']} | {'yes' if r['met'] else '**no**'} |"
         )
     return "\n".join(rows)

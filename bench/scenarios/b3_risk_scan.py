@@ -14,14 +14,13 @@ Cases:
 - the findings of every daily rule (target: ≤ 60 s and ≤ 1.5× the SQL);
 - the whole ``risk_scan`` as the daily job runs it, on a database without open alerts (findings,
   then one alert per finding with its audit event and notifications), and a second time the
-  same day (every alert open already: refreshed, nobody told); no SQL counterpart, reported with
-  the number of alerts opened.
+  same day (every alert open already: refreshed, nobody told). No SQL counterpart: the target is
+  the 60 s alone; reported with the number of alerts opened and what each cost.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
@@ -32,8 +31,6 @@ from typing import Any
 from django.db import connection, transaction
 
 from bench.common import BenchContext, Result, check_equal, seconds
-
-logger = logging.getLogger(__name__)
 
 Key = tuple[Any, ...]
 Findings = dict[str, list[Key]]
@@ -69,6 +66,11 @@ def _key(code: str, f: Any) -> Key:
     raise LookupError(f"B3 has no SQL baseline for the daily rule {code}: add one")
 
 
+def _all(scan: Callable[[], Any]) -> list[Any]:
+    """Every finding of a scan (a rule may yield them lazily: the time includes producing them)."""
+    return list(scan())
+
+
 def _enabled_rules() -> list[tuple[int, Any, dict[str, Any]]]:
     """(company, rule, thresholds) for every daily rule the companies have switched on."""
     from baton.org.models import Company
@@ -95,7 +97,7 @@ def baton_findings(now: dt.datetime, timings: dict[str, float]) -> Findings:
     for company_id, rule, params in _enabled_rules():
         with clock.frozen_at(now):
             scan = partial(rule.scan, company=companies[company_id], now=now, params=params)
-            took, findings = seconds(lambda scan=scan: list(scan()))
+            took, findings = seconds(partial(_all, scan))
         timings[rule.code] = timings.get(rule.code, 0.0) + took
         found[rule.code].extend(_key(rule.code, f) for f in findings)
     return {code: sorted(keys) for code, keys in found.items()}
@@ -579,7 +581,7 @@ def _findings_case(ctx: BenchContext) -> Result:
         # rolled-back snapshots just vacuumed, or the warmer cache.
         for side in ("ours", "sql") if round_no % 2 == 0 else ("sql", "ours"):
             rules: dict[str, float] = {}
-            took, findings, written = _rolled_back(lambda f=sides[side], t=rules: f(ctx.now, t), today)
+            took, findings, written = _rolled_back(partial(sides[side], ctx.now, rules), today)
             if took < best[side]:
                 best[side], per_rule[side] = took, rules
             found[side] = (findings, written)
@@ -606,10 +608,11 @@ def _findings_case(ctx: BenchContext) -> Result:
     )
 
 
-def _scan_cases(ctx: BenchContext) -> list[Result]:
+def _scan_cases(ctx: BenchContext, findings: Result) -> list[Result]:
     """The job end to end: the first run of the day opens an alert per finding (with its audit
     event and notifications); a second run that day finds the alerts open and only refreshes
-    them. Both in one transaction that is rolled back, so neither commits per alert."""
+    them. Both in one transaction that is rolled back, so neither commits per alert. What each
+    run costs beyond ``findings`` (the best time of the findings alone) is the alerts' share."""
     from baton.risk.services import risk_scan
 
     _vacuum_snapshots()
@@ -618,6 +621,9 @@ def _scan_cases(ctx: BenchContext) -> list[Result]:
         again, reopened = seconds(lambda: risk_scan(now=ctx.now))
         transaction.set_rollback(True)
     check_equal("B3 second scan of the day opens nothing", sum(reopened.values()), 0)
+    new, found = sum(opened.values()), sum(findings.extra["findings"].values())
+    beyond = {"first": first - findings.ours}
+    # The brief's 60 s holds for risk_scan too; no SQL counterpart for the alerts it opens.
     target = f"≤ {TARGET_SECONDS:.0f} s"
     return [
         Result(
@@ -628,7 +634,8 @@ def _scan_cases(ctx: BenchContext) -> list[Result]:
             baseline=None,
             target=target,
             met=first <= TARGET_SECONDS,
-            note=f"opened {sum(opened.values())} alerts; no SQL counterpart (alerts are Baton's own writes)",
+            note=f"{new} new alerts: {beyond['first']:.1f} s beyond the findings, "
+            f"{1000 * beyond['first'] / max(new, 1):.1f} ms per alert",
             extra={"alerts_opened": opened},
         ),
         Result(
@@ -639,11 +646,13 @@ def _scan_cases(ctx: BenchContext) -> list[Result]:
             baseline=None,
             target=target,
             met=again <= TARGET_SECONDS,
-            note="every finding again, each open alert refreshed; nothing new, nobody notified",
+            note=f"{found} open alerts refreshed, nobody notified; today's snapshots, written by "
+            "the first run, are left alone",
         ),
     ]
 
 
 def run(ctx: BenchContext) -> list[Result]:
     analyze_tables(READ_TABLES)
-    return [_findings_case(ctx), *_scan_cases(ctx)]
+    findings = _findings_case(ctx)
+    return [findings, *_scan_cases(ctx, findings)]

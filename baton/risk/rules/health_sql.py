@@ -36,7 +36,8 @@ from baton.risk.rules.health import (
     YEAR_DAYS,
 )
 
-# The parts, as SQL over the figures of one customer (see health_score for the definitions).
+# The parts, as SQL over the figures of one customer: health_score's definitions and constants
+# (tests/test_rules_health.py holds both to the same scores on random customers).
 _PARTS = """
     CASE WHEN days IS NULL THEN 0
          ELSE round((30 * greatest(0, 90 - greatest(days, 0)))::numeric(48, 30) / 90, 4) END AS recency,
