@@ -156,6 +156,10 @@ def _server_database(url: str) -> dict[str, object]:
     # A database host that does not answer fails a request (and /healthz) in seconds.
     options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
     options.setdefault("connect_timeout", int(os.environ.get("BATON_DB_CONNECT_TIMEOUT", "5")))
+    # Nothing is prepared unless asked for (Django's statements bind on the client and are never
+    # prepared); the audit chain's append asks (baton.audit.services._prepared_cursor). Django's
+    # default, None, would refuse even that.
+    options.setdefault("prepare_threshold", 2**31 - 1)
     config["OPTIONS"] = options
     return config
 

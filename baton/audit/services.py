@@ -160,6 +160,36 @@ RETURNING id, seq, prev_hash, hash
 """
 
 
+_PREPARED_CURSOR: Any = None
+
+
+def _prepared_cursor() -> Any:
+    """A cursor on Django's connection that runs its statement prepared, for the append alone:
+    the parameters travel apart from the statement (server-side binding) and PostgreSQL parses
+    and plans the append once per connection instead of once per event (docs/benchmarks.md,
+    B5). Django prepares nothing itself (its other statements keep client-side binding, whose
+    custom plans suit their varying filters). Wrapped as Django wraps its own cursors: query
+    logging, execute wrappers, error translation."""
+    global _PREPARED_CURSOR  # made once, on the first append
+    if _PREPARED_CURSOR is None:
+        from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
+
+        class PreparedCursor(ServerBindingCursor):
+            def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+                done = super().execute(query, params, prepare=True)
+                if self._query is None and connection.queries_logged:  # type: ignore[has-type]
+                    # A prepared run keeps no query; Django's query log reads it from there.
+                    self._query = self._convert_query(query, params)
+                return done
+
+        _PREPARED_CURSOR = PreparedCursor
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        # _prepare_cursor is how BaseDatabaseWrapper.cursor() wraps the cursors it creates.
+        return connection._prepare_cursor(_PREPARED_CURSOR(connection.connection))  # type: ignore[attr-defined]
+
+
 def _append_one_postgresql(fields: dict[str, Any]) -> AuditEvent:
     """Append one event in a single round trip (PostgreSQL's sha256 computes the chain hash)."""
     prefix, suffix = chain.canonical_parts(
@@ -171,7 +201,7 @@ def _append_one_postgresql(fields: dict[str, Any]) -> AuditEvent:
         "suffix": suffix,
         "changes": chain.canonical_json(fields["changes"]),
     }
-    with connection.cursor() as cur:
+    with _prepared_cursor() as cur:
         cur.execute(_APPEND_SQL, params)
         row = cur.fetchone()
     if row is None:  # the head row is missing: only after a test runner emptied the table

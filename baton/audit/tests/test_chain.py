@@ -248,3 +248,25 @@ def test_concurrent_writers_cannot_fork_the_chain():
     assert AuditEvent.objects.filter(action="test.concurrent").count() == writers * per_writer
     seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+@pytest.mark.postgres_only
+def test_the_append_is_prepared_once_per_connection_and_still_logged(db):
+    """On PostgreSQL an append is one statement, sent with server-side binding so psycopg
+    prepares it; Django still sees it (query log, execute wrappers)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        for i in range(7):
+            audit_record(actor=None, action="test.prepared", object_id=str(i), changes={"n": i})
+
+    assert len(ctx) == 7 and all("audit_auditchainhead" in q["sql"] for q in ctx.captured_queries)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%audit_auditchainhead%%'"
+        )
+        assert cur.fetchone()[0] == 1
+    assert AuditEvent.objects.filter(action="test.prepared").count() == 7
+    assert audit_verify().ok
