@@ -28,11 +28,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='customers', to='customers.pool', verbose_name='pool'),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='team',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='customers', to='org.team', verbose_name='team'),
-        ),
-        migrations.AlterField(
             model_name='order',
             name='customer',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='customers.customer'),
