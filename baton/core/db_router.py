@@ -1,10 +1,10 @@
 """Optional read replica for reports (``DATABASE_REPLICA_URL``).
 
-Report selectors wrap their reads in ``replica_reads()``; while it is active, and the
-``replica`` alias is configured, and no transaction is open on the primary (so a request never
-reads around its own uncommitted writes), queries read the replica. Writes, migrations and
-everything outside the block use the primary. A streaming replica lags a little: use it for
-figures where a few seconds do not matter.
+Report selectors wrap their reads in ``replica_reads()`` (the concentration report does);
+while it is active, and the ``replica`` alias is configured, and no transaction is open on the
+primary (so a request never reads around its own uncommitted writes), queries read the
+replica. Writes, migrations and everything outside the block use the primary. A streaming
+replica lags a little: use it for figures where a few seconds do not matter.
 """
 
 from __future__ import annotations
@@ -36,15 +36,23 @@ def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+def read_alias() -> str:
+    """The database a read here goes to: the replica inside ``replica_reads()`` when it is
+    configured and no transaction is open on the primary; the primary otherwise. For raw SQL
+    (``connections[read_alias()]``), which the router never sees."""
+    if not _reading_replica.get() or not replica_configured():
+        return DEFAULT_DB_ALIAS
+    if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return DEFAULT_DB_ALIAS
+    return REPLICA
+
+
 class ReplicaRouter:
     """Reads inside ``replica_reads()`` go to the replica; all else to the primary."""
 
     def db_for_read(self, model: Any, **hints: Any) -> str | None:
-        if not _reading_replica.get() or not replica_configured():
-            return None
-        if connections[DEFAULT_DB_ALIAS].in_atomic_block:
-            return None
-        return REPLICA
+        alias = read_alias()
+        return alias if alias == REPLICA else None
 
     def db_for_write(self, model: Any, **hints: Any) -> str | None:
         return DEFAULT_DB_ALIAS

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
-
 # Enough to hash a million customers' aggregates in one batch instead of spilling to disk.
 BATCH_WORK_MEM = "256MB"
 
@@ -15,7 +13,7 @@ def batch_settings(cursor: Any) -> None:
     """Give the rest of the current transaction's statements ``BATCH_WORK_MEM`` of working memory
     and no JIT compilation (on these statements compiling costs more than it saves). Call inside
     ``transaction.atomic()``: the settings end with the transaction. Nothing on other databases."""
-    if connection.vendor == "postgresql":
+    if cursor.db.vendor == "postgresql":
         cursor.execute(
             "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)", [BATCH_WORK_MEM]
         )

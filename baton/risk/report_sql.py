@@ -23,9 +23,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import QuerySet
 
+from baton.core.db_router import read_alias
 from baton.customers.models import Customer, Interaction, Order, OrderStatus, Pool, PoolTierRule, Tier
 from baton.org.models import Employee
 from baton.risk.batch import batch_settings, shares_the_database
@@ -112,7 +113,8 @@ def owner_figures(
     given), and the company's revenue. ``window`` bounds the interactions (from, to: exclusive),
     ``days`` the order dates (first, last: inclusive). Four queries: the pools, their tier
     rules, whether other companies share the database, the statement."""
-    ops = connection.ops
+    alias = read_alias()  # the replica inside replica_reads(), if there is one
+    ops = connections[alias].ops
     limits = _limits(company_id=company_id, as_of=as_of)
     limit_params: list[Any] = []
     for pool_id, tier, cutoff in limits:
@@ -150,7 +152,7 @@ def owner_figures(
         ops.adapt_datefield_value(days[1]),
         OrderStatus.CANCELLED.value,
     ]
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         batch_settings(cursor)
         cursor.execute(statement, params)
         rows = cursor.fetchall()

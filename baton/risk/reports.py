@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 
 from baton.authz.selectors import restrict
 from baton.core import clock
+from baton.core.db_router import replica_reads
 from baton.core.errors import InvalidInput
 from baton.customers.models import (
     Customer,
@@ -456,12 +457,17 @@ def snapshot_is_final(snapshot: ReportSnapshot, quarter: Quarter) -> bool:
     return dt.datetime.fromisoformat(snapshot.data["as_of"]) >= quarter.end
 
 
+@replica_reads()
 def concentration_report(
     *, user: Any, quarter: Quarter, now: dt.datetime | None = None, action: str = "view"
 ) -> ConcentrationReport:
     """The concentration report of ``quarter`` for the rows ``user`` may ``action``, with the
     trend over the stored quarters up to it. A closed quarter with a final snapshot is read
-    from the snapshot; otherwise the figures are computed now."""
+    from the snapshot; otherwise the figures are computed now.
+
+    Read from the read replica when there is one and no transaction is open (scaling.md):
+    figures a few seconds old are fine for a report, and its one big statement then leaves the
+    primary alone."""
     moment = now or clock.now()
     company_id = report_company_id(user=user)
     employees = report_employees_for(user=user, action=action)

@@ -17,12 +17,13 @@ follow-ups measured as of 2026-10-01 00:00 Asia/Shanghai:
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from baton.accounts.models import User
@@ -474,3 +475,45 @@ def test_the_report_takes_the_same_queries_for_3_or_12_people(data):
     _more_owners(data, 9)
     many, rows = queries()
     assert rows == 12 and many == few
+
+
+# --- read from the replica ------------------------------------------------------------------------
+
+
+@contextmanager
+def a_replica(monkeypatch):
+    """A ``replica`` alias on the test database itself, as a streaming replica would be (same
+    rows), so what the report reads there can be told apart from what it reads on the primary."""
+    from django.db import connections
+
+    from baton.core import db_router
+
+    replica = type(connections["default"])(dict(connections.settings["default"]), alias="replica")
+    connections["replica"] = replica  # a connection made here, not in DATABASES
+    monkeypatch.setattr(db_router, "replica_configured", lambda: True)
+    try:
+        yield replica
+    finally:
+        replica.close()
+        delattr(connections._connections, "replica")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_report_reads_the_replica_when_there_is_one(data, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    user = fresh(data.org.users["M0001"])
+    on_primary = concentration_report(user=user, quarter=Q3).as_json()
+
+    with a_replica(monkeypatch) as replica:
+        with CaptureQueriesContext(replica) as there, CaptureQueriesContext(connection) as here:
+            on_replica = concentration_report(user=user, quarter=Q3).as_json()
+        with transaction.atomic(), CaptureQueriesContext(replica) as inside:
+            concentration_report(user=user, quarter=Q3)
+
+    assert on_replica == on_primary and on_replica["employees"]
+    big = "customers_interaction"  # the figures' one statement reads the interactions
+    assert any(big in (q["sql"] or "") for q in there.captured_queries)
+    assert not any(big in (q["sql"] or "") for q in here.captured_queries)
+    assert len(inside) == 0  # inside a transaction everything stays on the primary
