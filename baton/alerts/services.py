@@ -111,21 +111,7 @@ def alerts_open(*, specs: Sequence[AlertSpec], company: Any = None) -> list[tupl
         with transaction.atomic():
             return _alerts_open_batch(specs, company)
     except IntegrityError:
-        return [
-            alert_open(
-                rule=s.rule,
-                category=s.category,
-                subject_type=s.subject_type,
-                subject_id=s.subject_id,
-                severity=s.severity,
-                title=s.title,
-                details=s.details,
-                company=company,
-                team_id=s.team_id,
-                owner_id=s.owner_id,
-            )
-            for s in specs
-        ]
+        return [alert_open(**vars(spec), company=company) for spec in specs]
 
 
 def _open_alerts_of(specs: Sequence[AlertSpec]) -> dict[tuple[str, str, str], Alert]:

@@ -69,7 +69,7 @@ def _throughput(writers: int, total: int, body: Callable[[int, int], None], *, d
                 with connection.cursor() as cur:
                     cur.execute("SET synchronous_commit = off")
             body(n, per)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread below
+        except Exception as exc:  # noqa: BLE001 - re-raised in the main thread below
             errors.append(exc)
         finally:
             connections.close_all()

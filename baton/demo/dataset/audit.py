@@ -29,29 +29,15 @@ from typing import Any
 
 from baton.audit import chain
 from baton.audit.models import AuditChainHead
+from baton.audit.selectors import AUDIT_EVENT_FIELDS
 from baton.demo.dataset.draws import cumulative, weighted
 from baton.demo.dataset.org import OrgPlan
 from baton.demo.dataset.plan import STATUSES, CustomerPlan
 from baton.demo.dataset.sql import NULL, escape
 from baton.demo.dataset.timeline import Timeline
 
-AUDIT_COLUMNS = (
-    "id",
-    "seq",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "changes",
-    "request_id",
-    "ip",
-    "user_agent",
-    "result",
-    "prev_hash",
-    "hash",
-)
+# The trail's columns as the audit app reads them, with the id the generator assigns first.
+AUDIT_COLUMNS = ("id", *AUDIT_EVENT_FIELDS)
 ACTOR_LABEL = "generate_dataset"
 CHANNELS = {"c": "call", "w": "wechat", "e": "email", "v": "visit", "m": "meeting", "n": "note"}
 # Shares of the activity events (the rest of the trail after the set-up).

@@ -30,9 +30,9 @@ from baton.accounts.models import User
 from baton.audit.models import AuditEvent
 from baton.core import clock
 from baton.core.errors import InvalidInput
-from baton.customers.models import Customer, Interaction, Order, OrderStatus, Pool, PoolTierRule
+from baton.customers.models import Customer, Interaction, Order, OrderStatus, PoolTierRule
 from baton.customers.services import customer_create
-from baton.org.models import Company, Employee, EmployeeStatus, TeamRole
+from baton.org.models import Employee, EmployeeStatus, TeamRole
 from baton.risk.models import ReportSnapshot
 from baton.risk.report_services import report_snapshot_take, report_snapshots_due
 from baton.risk.reports import (
@@ -43,6 +43,7 @@ from baton.risk.reports import (
     quarter_of,
     quarter_parse,
 )
+from baton.risk.tests.helpers import neighbour_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -284,18 +285,7 @@ def test_another_company_in_the_database_changes_nothing(data):
     before = concentration_figures(company_id=org.company.pk, quarter=Q3, now=NOW)
     # When a second company (a subsidiary, say) has customers who order and talk in the window,
     # one of them talked to by the first company's S1101
-    other = Company.objects.create(name="邻居物流有限公司", short_name="邻居物流")
-    pool = Pool.objects.create(company=other, name="公海", kind="public")
-    stranger = Customer.objects.create(
-        company=other,
-        name="邻居的客户有限公司",
-        normalized_name="邻居的客户",
-        region="south",
-        industry="trade",
-        tier="small",
-        pool=pool,
-        created_at=at(2025, 1, 1),
-    )
+    stranger = neighbour_customer(created_at=at(2025, 1, 1))
     order(stranger, dt.date(2026, 3, 1), "99999.00")
     talk(stranger, org.employees["S1101"], at(2026, 6, 1))
     # Then the first company's figures are the same

@@ -12,10 +12,10 @@ from fractions import Fraction
 import pytest
 from django.db import connection
 
-from baton.customers.models import Complaint, Customer, Interaction, Order, OrderStatus, Pool, Receivable
-from baton.org.models import Company
+from baton.customers.models import Complaint, Customer, Interaction, Order, OrderStatus, Receivable
 from baton.risk.models import HealthSnapshot
 from baton.risk.rules.health import _part, health_drops_portable, health_score
+from baton.risk.tests.helpers import neighbour_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -94,18 +94,7 @@ def _random_history(customers: list[Customer], seed: int) -> None:
 
 def _neighbour() -> Customer:
     """Another company in the same database, with a customer that orders and talks."""
-    other = Company.objects.create(name="邻居物流有限公司", short_name="邻居物流")
-    pool = Pool.objects.create(company=other, name="公海", kind="public")
-    customer = Customer.objects.create(
-        company=other,
-        name="邻居的客户有限公司",
-        normalized_name="邻居的客户",
-        region="south",
-        industry="trade",
-        tier="small",
-        pool=pool,
-        created_at=NOW - 500 * DAY,
-    )
+    customer = neighbour_customer(created_at=NOW - 500 * DAY)
     _random_history([customer], seed=7)
     return customer
 
